@@ -1,0 +1,86 @@
+"""Domestic politics: pressure to act, rally and prestige, resentment and the jihad decree.
+
+Casualties suffered raise domestic pressure to strike; civilian casualties from
+the adversary's strikes raise support for the leadership (rally round the flag)
+and resentment; retaliation raises prestige. Support above its initial level
+raises the party's tolerance of the costs of war, so strikes that kill
+civilians harden the weaker side. Resentment raises the hazard that the
+leader declares jihad. Pressure and resentment decay exponentially.
+
+References
+----------
+.. [1] Mueller, J. E. (1970). Presidential popularity from Truman to Johnson.
+       *APSR* 64(1), 18-34 (rally round the flag).
+.. [2] Condra, L. N. and Shapiro, J. N. (2012). Who takes the blame? The
+       strategic effects of collateral damage. *AJPS* 56(1), 167-187.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def decay(value: np.ndarray, half_life_days: np.ndarray | float) -> np.ndarray:
+    """Exponential decay over one day: value * 2^(-1/half_life)."""
+    return value * np.power(0.5, 1.0 / half_life_days)
+
+
+def pressure_after(
+    pressure: np.ndarray,
+    casualties_suffered: np.ndarray,
+    casualties_per_unit_pressure: np.ndarray | float,
+    half_life_days: np.ndarray | float,
+) -> np.ndarray:
+    """Domestic pressure at the end of the day [pressure units], shape (R,)."""
+    return decay(pressure, half_life_days) + casualties_suffered / casualties_per_unit_pressure
+
+
+def support_after(
+    support: np.ndarray,
+    civilian_casualties_suffered: np.ndarray,
+    rally_per_casualty: np.ndarray | float,
+    retaliations: np.ndarray,
+    prestige_gain: np.ndarray | float,
+) -> np.ndarray:
+    """Domestic support after rally and prestige effects, clipped to [0, 1]."""
+    return np.clip(support + rally_per_casualty * civilian_casualties_suffered + prestige_gain * retaliations, 0.0, 1.0)
+
+
+def effective_tolerance(
+    cost_tolerance: np.ndarray | float,
+    support: np.ndarray,
+    initial_support: np.ndarray | float,
+    support_tolerance_weight: np.ndarray | float,
+) -> np.ndarray:
+    """Cost tolerance raised by support gained since the start, clipped to [0, 1]."""
+    return np.clip(cost_tolerance + support_tolerance_weight * (support - initial_support), 0.0, 1.0)
+
+
+def resentment_after(
+    resentment: np.ndarray,
+    civilian_casualties_suffered: np.ndarray,
+    resentment_per_casualty: np.ndarray | float,
+    half_life_days: np.ndarray | float,
+) -> np.ndarray:
+    """Resentment toward the adversary at the end of the day, shape (R,)."""
+    return decay(resentment, half_life_days) + resentment_per_casualty * civilian_casualties_suffered
+
+
+def decree_issued(
+    uniform: np.ndarray,
+    already_issued: np.ndarray,
+    hazard_per_day: np.ndarray | float,
+    resentment: np.ndarray,
+    resentment_weight: np.ndarray | float,
+    fixed_day: int | None,
+    day: int,
+    eligible: np.ndarray,
+) -> np.ndarray:
+    """True where a decree is issued today (at most once per replication), shape (R,).
+
+    P(decree today) = min(1, hazard + weight * resentment), or 1 on ``fixed_day``.
+    """
+    prob = np.minimum(1.0, hazard_per_day + resentment_weight * resentment)
+    if fixed_day is not None and day == fixed_day:
+        prob = np.ones_like(resentment)
+    return eligible & ~already_issued & (uniform < prob)

@@ -1,0 +1,727 @@
+"""The scenario schema: every number the model uses, with its unit, range and default.
+
+A scenario file is validated against :class:`Scenario`. Field descriptions are
+the reference documentation (the README's format reference is generated from
+them by ``python -m sim.scenario.reference``), so each one states meaning and
+unit; ``ge``/``le`` give the allowed range and ``plausible`` a range outside of
+which the loader warns. Numeric fields typed :data:`Number` accept a plain
+number or a distribution (see :mod:`sim.scenario.distributions`) drawn once per
+replication.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+)
+
+from .distributions import Distribution, is_distribution
+
+_DISTRIBUTION_ADAPTER: TypeAdapter = TypeAdapter(Distribution)
+
+
+def _parse_number(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        try:
+            return _DISTRIBUTION_ADAPTER.validate_python(dict(value))
+        except ValidationError as exc:
+            details = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'][1:]) or 'dist'}: {e['msg']}" for e in exc.errors()
+            )
+            raise ValueError(
+                f"not a valid distribution ({details}); expected dist: beta (a, b[, low, high]), "
+                "uniform (low, high), triangular (low, mode, high) or normal (mean, sd, low, high)"
+            ) from None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("expected a number or a distribution such as {dist: uniform, low: 0.2, high: 0.4}")
+    return float(value)
+
+
+def _dump_number(value: Any) -> Any:
+    if is_distribution(value):
+        return value.model_dump(by_alias=True)
+    return value
+
+
+Number = Annotated[
+    Any,
+    PlainValidator(_parse_number),
+    PlainSerializer(_dump_number),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "object", "required": ["dist"]}]}),
+]
+"""A plain number or a distribution drawn once per replication."""
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+
+
+def quantity(
+    default: Any,
+    *,
+    unit: str,
+    doc: str,
+    ge: float | None = None,
+    le: float | None = None,
+    plausible: tuple[float, float] | None = None,
+) -> Any:
+    """A documented numeric field: ``unit``, allowed [ge, le], and a plausible range that warns."""
+    extra: dict[str, Any] = {"unit": unit, "ge": ge, "le": le}
+    if plausible is not None:
+        extra["plausible"] = list(plausible)
+    return Field(default, description=doc, json_schema_extra=extra)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+class Spec(BaseModel):
+    """Base of every scenario block: unknown keys are errors; numeric ranges are checked."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _in_range(cls, value: Any, info: Any) -> Any:
+        extra = cls.model_fields[info.field_name].json_schema_extra
+        if not isinstance(extra, dict) or "unit" not in extra:
+            return value
+        lo, hi = extra["ge"], extra["le"]
+        lo_s = "-inf" if lo is None else _fmt(lo)
+        hi_s = "inf" if hi is None else _fmt(hi)
+        if is_distribution(value):
+            a, b = value.support()
+            if (lo is not None and a < lo) or (hi is not None and b > hi):
+                raise ValueError(f"distribution support [{_fmt(a)}, {_fmt(b)}] is not within [{lo_s}, {hi_s}]")
+        elif isinstance(value, (int, float)):
+            if (lo is not None and value < lo) or (hi is not None and value > hi):
+                raise ValueError(f"is not in [{lo_s}, {hi_s}]")
+        return value
+
+    def doubtful_values(self, path: tuple = ()) -> list[tuple[tuple, Any, str]]:
+        """Values that are legal but outside the field's plausible range, recursively."""
+        found: list[tuple[tuple, Any, str]] = []
+        for name, field in type(self).model_fields.items():
+            value = getattr(self, name)
+            key = field.alias or name
+            extra = field.json_schema_extra
+            if isinstance(extra, dict) and "plausible" in extra and value is not None:
+                lo, hi = extra["plausible"]
+                centre = value.mean() if is_distribution(value) else value
+                if isinstance(centre, (int, float)) and not lo <= centre <= hi:
+                    found.append(
+                        (path + (key,), value, f"legal but doubtful: usually within [{_fmt(lo)}, {_fmt(hi)}]"
+                         f" {extra['unit']}")
+                    )
+            for sub_key, sub in _children(value):
+                found.extend(sub.doubtful_values(path + (key,) + sub_key))
+        return found
+
+
+def _children(value: Any) -> list[tuple[tuple, Spec]]:
+    if isinstance(value, Spec):
+        return [((), value)]
+    if isinstance(value, Mapping):
+        return [((k,), v) for k, v in value.items() if isinstance(v, Spec)]
+    if isinstance(value, (list, tuple)):
+        return [((i,), v) for i, v in enumerate(value) if isinstance(v, Spec)]
+    return []
+
+
+# --------------------------------------------------------------------------- shared blocks
+
+
+class TrustSpec(Spec):
+    """An actor's initial belief that another actor will cooperate (a Beta belief)."""
+
+    initial: Number = quantity(
+        0.5, unit="probability", ge=0.0, le=1.0,
+        doc="Initial trust: the believed probability that the other actor cooperates on a given day.",
+    )
+    certainty: Number = quantity(
+        4.0, unit="pseudo-observations", ge=0.1, le=10000.0, plausible=(0.5, 500.0),
+        doc="How firmly the initial trust is held: the weight of prior evidence (Beta a + b). "
+        "Higher values make trust slower to move.",
+    )
+
+
+class TrustLearningSpec(Spec):
+    """How every actor learns trust from what it observes, and forgets (Beta belief with decay)."""
+
+    memory_half_life_days: Number = quantity(
+        60.0, unit="days", ge=1.0, le=100000.0, plausible=(5.0, 3650.0),
+        doc="Evidence loses half its weight after this many days; the belief drifts back to its prior.",
+    )
+    compliance_evidence_per_day: Number = quantity(
+        0.05, unit="pseudo-observations/day", ge=0.0, le=10.0,
+        doc="Cooperative evidence a party gains about the other on each day the other commits no violation.",
+    )
+    violation_evidence: Number = quantity(
+        1.0, unit="pseudo-observations/event", ge=0.0, le=100.0,
+        doc="Hostile evidence from each strike or retaliation suffered.",
+    )
+    attack_attribution: Number = quantity(
+        0.15, unit="pseudo-observations/attack", ge=0.0, le=10.0,
+        doc="Hostile evidence the target of an armed group's attack attributes to the group's host, per "
+        "attack, before monitoring (spoilers exploit this: Kydd and Walter 2002).",
+    )
+    walkout_evidence: Number = quantity(
+        0.5, unit="pseudo-observations/event", ge=0.0, le=100.0,
+        doc="Hostile evidence that every other negotiator gains about an actor that walks out.",
+    )
+    talk_evidence: Number = quantity(
+        0.3, unit="pseudo-observations/round", ge=0.0, le=100.0,
+        doc="Cooperative evidence each party gains about the other in a round without walk-out, "
+        "scaled by the facilitation the mediators provide (0 without mediators).",
+    )
+    kept_commitment_evidence: Number = quantity(
+        0.2, unit="pseudo-observations/day", ge=0.0, le=100.0,
+        doc="Cooperative evidence the target party gains on each day the host carries out an agreed crackdown.",
+    )
+    broken_commitment_evidence: Number = quantity(
+        2.0, unit="pseudo-observations/event", ge=0.0, le=100.0,
+        doc="Extra hostile evidence from a violation committed after an agreement was signed.",
+    )
+    decree_evidence: Number = quantity(
+        5.0, unit="pseudo-observations/event", ge=0.0, le=100.0,
+        doc="Hostile evidence the adversary gains when a party's leader declares jihad.",
+    )
+
+
+# --------------------------------------------------------------------------- parties
+
+
+class StrikeSpec(Spec):
+    """When a party strikes across the border (a state violation of the ceasefire)."""
+
+    baseline_prob_per_day: Number = quantity(
+        0.01, unit="probability/day", ge=0.0, le=1.0, plausible=(0.0, 0.3),
+        doc="Daily probability of a cross-border strike with no domestic pressure, neutral trust (0.5) "
+        "and no mediation.",
+    )
+    pressure_weight: Number = quantity(
+        1.0, unit="log-odds per unit pressure", ge=0.0, le=20.0,
+        doc="How much domestic pressure (from casualties suffered) raises the log-odds of striking.",
+    )
+    distrust_weight: Number = quantity(
+        2.0, unit="log-odds per unit distrust", ge=0.0, le=20.0,
+        doc="How much distrust of the adversary (trust below 0.5) raises the log-odds of striking.",
+    )
+    civilian_casualties_per_strike: Number = quantity(
+        3.0, unit="people/strike", ge=0.0, le=1000.0,
+        doc="Mean civilian casualties (killed and wounded) of one strike, Poisson distributed.",
+    )
+    sanctuary_damage_per_strike: Number = quantity(
+        0.05, unit="fraction", ge=0.0, le=1.0,
+        doc="Fraction of each hosted armed group's sanctuary destroyed by one strike on its host.",
+    )
+
+
+class RetaliationSpec(Spec):
+    """How a party hits back after a strike on its territory (e.g. border attacks on posts)."""
+
+    baseline_prob: Number = quantity(
+        0.3, unit="probability/strike suffered", ge=0.0, le=1.0,
+        doc="Probability of retaliating on the day of a strike, with no resentment and neutral trust.",
+    )
+    resentment_weight: Number = quantity(
+        1.0, unit="log-odds per unit resentment", ge=0.0, le=20.0,
+        doc="How much accumulated resentment (from civilian casualties) raises the log-odds of retaliating.",
+    )
+    distrust_weight: Number = quantity(
+        1.0, unit="log-odds per unit distrust", ge=0.0, le=20.0,
+        doc="How much distrust of the striker (trust below 0.5) raises the log-odds of retaliating.",
+    )
+    casualties_per_retaliation: Number = quantity(
+        4.0, unit="people/retaliation", ge=0.0, le=1000.0,
+        doc="Mean casualties the retaliation inflicts on the striker's forces, Poisson distributed.",
+    )
+    prestige_gain: Number = quantity(
+        0.02, unit="support/retaliation", ge=0.0, le=1.0,
+        doc="Rise in the party's domestic support from each retaliation (seen as a strong response).",
+    )
+
+
+class DomesticSpec(Spec):
+    """Domestic pressure, support and resentment: the backlash loop."""
+
+    casualties_per_unit_pressure: Number = quantity(
+        20.0, unit="people", ge=0.1, le=100000.0,
+        doc="Casualties suffered that add one unit of domestic pressure to act.",
+    )
+    pressure_half_life_days: Number = quantity(
+        10.0, unit="days", ge=0.5, le=100000.0,
+        doc="Domestic pressure halves after this many days without new casualties.",
+    )
+    initial_support: Number = quantity(
+        0.5, unit="share", ge=0.0, le=1.0,
+        doc="Initial domestic support for the party's leadership.",
+    )
+    rally_per_civilian_casualty: Number = quantity(
+        0.002, unit="support/person", ge=0.0, le=1.0,
+        doc="Rise in domestic support per civilian casualty suffered from the adversary's strikes "
+        "(rally round the flag).",
+    )
+    support_tolerance_weight: Number = quantity(
+        1.0, unit="tolerance/support", ge=0.0, le=10.0,
+        doc="How much a rise in domestic support above its initial level raises the party's cost tolerance.",
+    )
+    resentment_per_civilian_casualty: Number = quantity(
+        0.05, unit="resentment/person", ge=0.0, le=100.0,
+        doc="Resentment toward the adversary per civilian casualty suffered.",
+    )
+    resentment_half_life_days: Number = quantity(
+        30.0, unit="days", ge=0.5, le=100000.0,
+        doc="Resentment halves after this many days.",
+    )
+
+
+class DelegationSpec(Spec):
+    """The negotiating delegation, bound by its principal."""
+
+    principal_override_prob: Number = quantity(
+        0.1, unit="probability/round", ge=0.0, le=1.0,
+        doc="Probability that the principal's instructions move the delegation to its hardline "
+        "positions for a round.",
+    )
+    walkout_propensity: Number = quantity(
+        0.2, unit="probability/round", ge=0.0, le=1.0,
+        doc="Probability of walking out of a round whose proposal falls short of the party's "
+        "reservation value by more than the talks' walk-out margin.",
+    )
+
+
+class DecreeSpec(Spec):
+    """A leader's declaration of jihad against the adversary (escalation trigger)."""
+
+    hazard_per_day: Number = quantity(
+        0.0, unit="probability/day", ge=0.0, le=1.0, plausible=(0.0, 0.05),
+        doc="Daily probability of a decree with no resentment.",
+    )
+    resentment_weight: Number = quantity(
+        0.0, unit="probability/day per unit resentment", ge=0.0, le=1.0,
+        doc="Added daily probability of a decree per unit of resentment toward the adversary.",
+    )
+    fixed_day: int | None = Field(
+        None, ge=1, description="Day on which the decree is issued for certain (a what-if); none by default.",
+    )
+    retaliation_boost: Number = quantity(
+        1.0, unit="log-odds", ge=0.0, le=20.0,
+        doc="Rise in the log-odds of retaliating (and striking) after a decree.",
+    )
+
+
+class OpenWarSpec(Spec):
+    """A public threat of 'open war' if talks fail: strikes on sanctuaries."""
+
+    threatened: bool = Field(False, description="Whether the party has made the threat (true/false).")
+    strike_boost: Number = quantity(
+        0.5, unit="log-odds", ge=0.0, le=20.0,
+        doc="Rise in the log-odds of striking once the threat is made (commitment to act).",
+    )
+    declare_prob_on_collapse: Number = quantity(
+        0.3, unit="probability", ge=0.0, le=1.0,
+        doc="Probability of carrying the threat out, ending the ceasefire, when talks collapse for good.",
+    )
+
+
+class Party(Spec):
+    """A state or de facto authority that is party to the ceasefire."""
+
+    role: Literal["party"]
+    name: str = Field(description="Display name.")
+    adversary: Identifier = Field(description="The other party to the ceasefire (an actor id).")
+    priorities: dict[Identifier, Annotated[float, Field(ge=0.0)]] = Field(
+        description="Weight of each issue (issue id -> weight >= 0); normalized to sum to 1.",
+    )
+    positions: dict[Identifier, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
+        description="Ideal outcome on each issue, 0 (none) to 1 (maximal), e.g. 1 = full action against "
+        "the armed group.",
+    )
+    hardline_positions: dict[Identifier, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
+        default_factory=dict,
+        description="Positions the principal instructs when it overrides the delegation (issue -> 0..1); "
+        "issues not listed keep their ordinary position.",
+    )
+    trust: dict[Identifier, TrustSpec] = Field(
+        default_factory=dict, description="Initial trust toward other actors (actor id -> trust)."
+    )
+    military_strength: Number = quantity(
+        1.0, unit="relative strength", ge=0.0, le=1000.0,
+        doc="Military capability relative to the adversary's; sets the share each expects from fighting.",
+    )
+    war_cost: Number = quantity(
+        0.4, unit="utility", ge=0.0, le=1.0,
+        doc="Cost of open war on the 0-1 utility scale of an agreement, before cost tolerance.",
+    )
+    cost_tolerance: Number = quantity(
+        0.3, unit="fraction", ge=0.0, le=1.0,
+        doc="Share of the cost of war the party shrugs off (high for veterans who withstand pressure).",
+    )
+    regional_pressure: Number = quantity(
+        0.0, unit="fraction", ge=0.0, le=1.0,
+        doc="Pressure from regional powers to act against hosted armed groups; reduces the cost of a "
+        "crackdown and speeds its implementation.",
+    )
+    sucker_cost: Number = quantity(
+        0.3, unit="utility", ge=0.0, le=1.0,
+        doc="Loss if the party keeps an agreement that the other side breaks (commitment problem).",
+    )
+    strikes: StrikeSpec = Field(default_factory=StrikeSpec, description="Cross-border strikes.")
+    retaliation: RetaliationSpec = Field(default_factory=RetaliationSpec, description="Retaliation.")
+    domestic: DomesticSpec = Field(default_factory=DomesticSpec, description="Domestic politics.")
+    delegation: DelegationSpec = Field(default_factory=DelegationSpec, description="Negotiating delegation.")
+    decree: DecreeSpec = Field(default_factory=DecreeSpec, description="Jihad decree.")
+    open_war: OpenWarSpec = Field(default_factory=OpenWarSpec, description="Open-war threat.")
+
+
+# --------------------------------------------------------------------------- armed groups
+
+
+class ArmedGroup(Spec):
+    """A non-state armed group that can spoil the deal by attacking."""
+
+    role: Literal["armed_group"]
+    name: str = Field(description="Display name.")
+    host: Identifier = Field(description="The party whose territory gives the group sanctuary.")
+    target: Identifier = Field(description="The party the group attacks.")
+    priorities: dict[Identifier, Annotated[float, Field(ge=0.0)]] = Field(
+        default_factory=dict, description="Weight of each issue (issue id -> weight >= 0)."
+    )
+    trust: dict[Identifier, TrustSpec] = Field(
+        default_factory=dict, description="Initial trust toward other actors (actor id -> trust)."
+    )
+    attack_rate_per_day: Number = quantity(
+        1.0, unit="attacks/day", ge=0.0, le=1000.0, plausible=(0.0, 20.0),
+        doc="Mean attacks per day with full sanctuary, no talks and no decree (Poisson).",
+    )
+    casualties_per_attack: Number = quantity(
+        2.0, unit="people/attack", ge=0.0, le=1000.0,
+        doc="Mean casualties (killed and wounded) per attack, Poisson distributed.",
+    )
+    sanctuary: Number = quantity(
+        1.0, unit="fraction", ge=0.0, le=1.0,
+        doc="Initial share of the group's capacity that its sanctuary supports (1 = unhindered).",
+    )
+    sanctuary_recovery_half_life_days: Number = quantity(
+        30.0, unit="days", ge=0.5, le=100000.0,
+        doc="Damage to the sanctuary from strikes halves after this many days.",
+    )
+    spoiler_sensitivity: Number = quantity(
+        1.0, unit="rate multiplier per unit progress", ge=0.0, le=100.0,
+        doc="How much talk progress raises the attack rate (rate x (1 + sensitivity x progress)); "
+        "0 for a group indifferent to the talks (Stedman 1997: total spoilers are high).",
+    )
+    ideological_alignment: Number = quantity(
+        0.5, unit="fraction", ge=0.0, le=1.0,
+        doc="The host's ideological alignment with the group: the utility cost to the host of agreeing "
+        "to a full crackdown, and how slowly it carries one out.",
+    )
+    crackdown_issue: Identifier | None = Field(
+        None, description="Issue whose agreed level sets the host's crackdown on this group (issue id)."
+    )
+    crackdown_effect_per_day: Number = quantity(
+        0.02, unit="fraction/day", ge=0.0, le=1.0,
+        doc="Share of the remaining sanctuary removed on each day the host carries out the crackdown.",
+    )
+    decree_multiplier: Number = quantity(
+        2.0, unit="rate multiplier", ge=1.0, le=100.0,
+        doc="Attack-rate multiplier once the host's leader has declared jihad against the target.",
+    )
+    recruitment_per_civilian_casualty: Number = quantity(
+        0.005, unit="rate multiplier per person", ge=0.0, le=10.0,
+        doc="Rise in the attack-rate multiplier per civilian casualty of strikes on the host (backlash "
+        "recruitment); decays with the host's resentment half-life.",
+    )
+
+
+# --------------------------------------------------------------------------- mediators
+
+
+class EngagementSpec(Spec):
+    """When a mediator is at the table."""
+
+    from_day: int | None = Field(
+        0, ge=0, description="Day from which the mediator is engaged (0 = from the start); null = only by joining."
+    )
+    join_after_stalled_rounds: int | None = Field(
+        None, ge=1, description="Consecutive stalled rounds after which the mediator may join; null = never joins."
+    )
+    join_prob: Number = quantity(
+        0.5, unit="probability/round", ge=0.0, le=1.0,
+        doc="Probability of joining at each stalled round once the stall threshold is reached.",
+    )
+
+
+class InducementSpec(Spec):
+    """Economic inducements (aid) offered for an agreement and for compliance."""
+
+    value: Number = quantity(
+        0.0, unit="utility", ge=0.0, le=1.0,
+        doc="Value of the inducement on the 0-1 utility scale for a party whose top priority is its issue.",
+    )
+    issue: Identifier | None = Field(
+        None, description="Issue the inducement serves (e.g. aid); its priority scales the value to each party."
+    )
+    conditional_on_compliance: bool = Field(
+        True, description="Whether the inducement is lost by violating the ceasefire (deters strikes)."
+    )
+
+
+class LastDitchSpec(Spec):
+    """A mediator's last effort after talks collapse: restart them, maybe elsewhere."""
+
+    restart_prob: Number = quantity(
+        0.0, unit="probability", ge=0.0, le=1.0,
+        doc="Probability of restarting talks after they collapse (once per collapse).",
+    )
+    restart_delay_days: int = Field(7, ge=1, le=3650, description="Days from collapse to the restarted round [days].")
+    new_venue: bool = Field(False, description="Whether the restart moves talks to a new venue.")
+
+
+class Mediator(Spec):
+    """A third party that facilitates, formulates or manipulates (Touval and Zartman 1985)."""
+
+    role: Literal["mediator"]
+    name: str = Field(description="Display name.")
+    priorities: dict[Identifier, Annotated[float, Field(ge=0.0)]] = Field(
+        default_factory=dict, description="Weight of each issue (issue id -> weight >= 0)."
+    )
+    trust: dict[Identifier, TrustSpec] = Field(
+        default_factory=dict, description="Initial trust toward other actors (actor id -> trust)."
+    )
+    style: Literal["facilitation", "formulation", "manipulation"] = Field(
+        "facilitation", description="Preferred style: facilitation, formulation or manipulation."
+    )
+    leverage: Number = quantity(
+        0.3, unit="fraction", ge=0.0, le=1.0,
+        doc="Capacity to reward and punish the parties (Beardsley 2008): restrains strikes and, with a "
+        "manipulation style, pushes parties to accept.",
+    )
+    bias: dict[Identifier, Annotated[float, Field(ge=0.0)]] = Field(
+        default_factory=dict,
+        description="Tilt toward each party (party id -> weight >= 0, normalized); equal if empty (Kydd 2003).",
+    )
+    monitoring: Number = quantity(
+        0.0, unit="fraction", ge=0.0, le=1.0,
+        doc="Monitoring and guarantees: share of misattribution removed, of the commitment problem "
+        "insured, and a restraint on violations.",
+    )
+    inducement: InducementSpec = Field(default_factory=InducementSpec, description="Economic inducements.")
+    engagement: EngagementSpec = Field(default_factory=EngagementSpec, description="When it is at the table.")
+    last_ditch: LastDitchSpec = Field(default_factory=LastDitchSpec, description="Restarting collapsed talks.")
+
+
+Actor = Annotated[Union[Party, ArmedGroup, Mediator], Field(discriminator="role")]
+
+
+# --------------------------------------------------------------------------- talks and ceasefire
+
+
+class IssueSpec(Spec):
+    """An issue at stake in the talks."""
+
+    description: str = Field("", description="What the issue is; 0 and 1 on its scale mean what.")
+
+
+class TalkDate(Spec):
+    """One scheduled talk round, by day from the start or by date."""
+
+    day: int | None = Field(None, ge=1, description="Day of the round, counted from the start date (day 0).")
+    date: dt.date | None = Field(None, description="Date of the round (YYYY-MM-DD), instead of day.")
+    venue: str = Field("", description="Where the round is held (for reports).")
+
+
+class TalksSpec(Spec):
+    """The talk calendar and how rounds play out."""
+
+    calendar: list[TalkDate] = Field(default_factory=list, description="Scheduled rounds, in any order.")
+    max_stalled_rounds: int = Field(
+        4, ge=1, le=1000, description="Consecutive rounds without agreement after which talks collapse [rounds]."
+    )
+    acceptance_temperature: Number = quantity(
+        0.05, unit="utility", ge=0.001, le=10.0,
+        doc="Noise in accepting: a proposal worth this much above the reservation value is accepted "
+        "with probability 0.73 (logistic scale).",
+    )
+    walkout_margin: Number = quantity(
+        0.1, unit="utility", ge=0.0, le=1.0,
+        doc="Shortfall below the reservation value beyond which a delegation may walk out.",
+    )
+    progress_per_round: Number = quantity(
+        0.15, unit="progress/round", ge=0.0, le=1.0,
+        doc="Progress toward a deal from each round without walk-out (progress lies in [0, 1]).",
+    )
+    walkout_setback: Number = quantity(
+        0.5, unit="fraction", ge=0.0, le=1.0,
+        doc="Share of the progress lost when a delegation walks out.",
+    )
+    new_venue_bonus: Number = quantity(
+        0.05, unit="utility", ge=0.0, le=1.0,
+        doc="Added value of a fresh start at a new venue, for the rounds held there.",
+    )
+    manipulation_weight: Number = quantity(
+        0.15, unit="utility per unit leverage", ge=0.0, le=1.0,
+        doc="Added acceptance value from manipulative mediators' leverage.",
+    )
+
+
+class MediationEffectsSpec(Spec):
+    """How engaged mediators restrain violence between the parties."""
+
+    leverage_restraint: Number = quantity(
+        1.5, unit="log-odds per unit leverage", ge=0.0, le=20.0,
+        doc="Fall in the log-odds of strikes and retaliation per unit of engaged mediators' leverage, "
+        "weighted by the party's trust in each mediator.",
+    )
+    monitoring_restraint: Number = quantity(
+        1.5, unit="log-odds per unit monitoring", ge=0.0, le=20.0,
+        doc="Fall in the log-odds of violations per unit of monitoring (violations are seen and costly).",
+    )
+    inducement_restraint: Number = quantity(
+        4.0, unit="log-odds per unit inducement", ge=0.0, le=50.0,
+        doc="Fall in the log-odds of violations per unit of conditional inducement value at stake.",
+    )
+    agreement_restraint: Number = quantity(
+        1.0, unit="log-odds", ge=0.0, le=20.0,
+        doc="Fall in the log-odds of violations once an agreement is signed.",
+    )
+
+
+class CeasefireSpec(Spec):
+    """What counts as a violation and as a breakdown."""
+
+    spoiler_attacks_are_violations: bool = Field(
+        False, description="Whether armed-group attacks count as violations (they never count toward breakdown)."
+    )
+    breakdown_window_days: int = Field(
+        7, ge=1, le=365, description="Length of the rolling window for sustained fighting [days]."
+    )
+    breakdown_violation_days: int = Field(
+        3, ge=1, le=365,
+        description="Days with a state violation (strike or retaliation) within the window that make the "
+        "fighting sustained and end the ceasefire [days].",
+    )
+    background_breakdown_prob_per_day: Number = quantity(
+        0.0, unit="probability/day", ge=0.0, le=1.0, plausible=(0.0, 0.05),
+        doc="Daily probability of a breakdown from causes outside the model (exogenous shock).",
+    )
+
+
+class Scenario(Spec):
+    """A negotiation: the actors, the issues, the talk calendar and the rules of the ceasefire."""
+
+    name: str = Field(min_length=1, max_length=200, description="Short name of the scenario.")
+    description: str = Field("", description="What the scenario represents and why.")
+    start_date: dt.date = Field(description="Date of day 0, when the ceasefire starts (YYYY-MM-DD).")
+    horizon_days: int = Field(180, ge=1, le=3650, description="Days simulated after the start [days].")
+    issues: dict[Identifier, IssueSpec] = Field(description="Issues at stake (issue id -> description).")
+    actors: dict[Identifier, Actor] = Field(description="Actors by id; each has a role: party, armed_group, mediator.")
+    default_trust: TrustSpec = Field(
+        default_factory=TrustSpec, description="Trust of any actor toward an actor it does not list."
+    )
+    trust_learning: TrustLearningSpec = Field(default_factory=TrustLearningSpec, description="Trust updating.")
+    talks: TalksSpec = Field(default_factory=TalksSpec, description="Talk calendar and rounds.")
+    mediation: MediationEffectsSpec = Field(default_factory=MediationEffectsSpec, description="Mediators' restraint.")
+    ceasefire: CeasefireSpec = Field(default_factory=CeasefireSpec, description="Violations and breakdown.")
+
+    # ----------------------------------------------------------------- cross-references
+
+    def actors_with_role(self, role: str) -> list[str]:
+        """Actor ids of one role, in file order."""
+        return [k for k, a in self.actors.items() if a.role == role]
+
+    def talk_days(self) -> list[int]:
+        """Scheduled talk days, sorted, duplicates removed, within the horizon."""
+        days = set()
+        for entry in self.talks.calendar:
+            day = entry.day if entry.day is not None else (entry.date - self.start_date).days if entry.date else None
+            if day is not None and 1 <= day <= self.horizon_days:
+                days.add(day)
+        return sorted(days)
+
+    def semantic_errors(self) -> list[tuple[tuple, Any, str]]:
+        """References to undefined actors or issues, and other cross-field errors."""
+        errors: list[tuple[tuple, Any, str]] = []
+        actor_ids = list(self.actors)
+        issue_ids = list(self.issues)
+        parties = self.actors_with_role("party")
+
+        def need(path: tuple, value: Any, allowed: list[str], what: str) -> None:
+            if value not in allowed:
+                errors.append((path, value, f"is not a defined {what}; defined: {', '.join(allowed) or 'none'}"))
+
+        if len(parties) < 2:
+            errors.append((("actors",), None, f"need at least two actors with role party, found {len(parties)}"))
+        for aid, actor in self.actors.items():
+            base = ("actors", aid)
+            for other in actor.trust:
+                need(base + ("trust", other), other, [a for a in actor_ids if a != aid], "other actor")
+            for issue in actor.priorities:
+                need(base + ("priorities", issue), issue, issue_ids, "issue")
+            if actor.priorities and sum(actor.priorities.values()) <= 0:
+                errors.append((base + ("priorities",), dict(actor.priorities), "weights must not all be 0"))
+            if isinstance(actor, Party):
+                need(base + ("adversary",), actor.adversary, [p for p in parties if p != aid], "other party")
+                for field in ("positions", "hardline_positions"):
+                    for issue in getattr(actor, field):
+                        need(base + (field, issue), issue, issue_ids, "issue")
+                missing = [i for i in issue_ids if i not in actor.positions]
+                if missing:
+                    errors.append((base + ("positions",), None, f"missing a position on: {', '.join(missing)}"))
+                if not actor.priorities:
+                    errors.append((base + ("priorities",), None, "a party needs priorities over the issues"))
+            elif isinstance(actor, ArmedGroup):
+                need(base + ("host",), actor.host, parties, "party")
+                need(base + ("target",), actor.target, parties, "party")
+                if actor.crackdown_issue is not None:
+                    need(base + ("crackdown_issue",), actor.crackdown_issue, issue_ids, "issue")
+            elif isinstance(actor, Mediator):
+                for party in actor.bias:
+                    need(base + ("bias", party), party, parties, "party")
+                if actor.inducement.issue is not None:
+                    need(base + ("inducement", "issue"), actor.inducement.issue, issue_ids, "issue")
+                has_value = is_distribution(actor.inducement.value) or actor.inducement.value > 0
+                if has_value and actor.inducement.issue is None:
+                    errors.append((base + ("inducement", "issue"), None,
+                                   "an inducement with a value needs the issue it serves"))
+        for i, entry in enumerate(self.talks.calendar):
+            path = ("talks", "calendar", i)
+            if (entry.day is None) == (entry.date is None):
+                errors.append((path, None, "give exactly one of day or date"))
+            elif entry.date is not None:
+                day = (entry.date - self.start_date).days
+                if not 1 <= day <= self.horizon_days:
+                    errors.append((path + ("date",), str(entry.date),
+                                   f"is day {day}; talk days must fall within days 1..{self.horizon_days} "
+                                   f"after the start date {self.start_date}"))
+            elif entry.day is not None and entry.day > self.horizon_days:
+                errors.append((path + ("day",), entry.day, f"is beyond the horizon ({self.horizon_days} days)"))
+        if self.ceasefire.breakdown_violation_days > self.ceasefire.breakdown_window_days:
+            errors.append((("ceasefire", "breakdown_violation_days"), self.ceasefire.breakdown_violation_days,
+                           f"cannot exceed breakdown_window_days ({self.ceasefire.breakdown_window_days})"))
+        return errors
+
+    def semantic_warnings(self) -> list[tuple[tuple, Any, str]]:
+        """Legal but doubtful values."""
+        warnings = self.doubtful_values()
+        for aid, actor in self.actors.items():
+            total = sum(actor.priorities.values())
+            if actor.priorities and abs(total - 1.0) > 1e-6:
+                warnings.append((("actors", aid, "priorities"), round(total, 6),
+                                 "priorities sum to this, not 1; they are normalized"))
+        mediators = self.actors_with_role("mediator")
+        if mediators and not self.talks.calendar:
+            warnings.append((("talks", "calendar"), [], "mediators are defined but no talk round is scheduled"))
+        return warnings
