@@ -532,3 +532,40 @@ def survival_difference_ci(
         )
         rows.append({"day": d, **res})
     return rows
+
+
+def mean_ci_from_moments(
+    n: int, total: float, total_sq: float, confidence: float = 0.95
+) -> tuple[float, float, float]:
+    """Mean and t-interval from the count, sum and sum of squares of a sample.
+
+    Lets a run summarise millions of replications without keeping them: the
+    engine accumulates ``n``, ``sum x`` and ``sum x^2`` block by block. Same
+    conventions as :func:`mean_ci` (n = 1 gives a NaN interval).
+
+    Parameters
+    ----------
+    n : int
+        Sample size (>= 1).
+    total, total_sq : float
+        Sum and sum of squares of the values.
+
+    Returns
+    -------
+    (mean, ci_low, ci_high) : tuple of float
+
+    References
+    ----------
+    .. [1] Chan, T. F., Golub, G. H. and LeVeque, R. J. (1983). Algorithms for
+           computing the sample variance. *The American Statistician* 37(3), 242-247.
+    """
+    n = _check_int(n, "n", 1)
+    confidence = _check_confidence(confidence)
+    mean = float(total) / n
+    if n == 1:
+        return mean, math.nan, math.nan
+    variance = max(0.0, (float(total_sq) - n * mean * mean) / (n - 1))
+    if variance == 0.0:
+        return mean, mean, mean
+    half = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) * math.sqrt(variance / n)
+    return mean, mean - half, mean + half

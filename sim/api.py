@@ -1,0 +1,84 @@
+"""The library's entry points: load a scenario file, run it."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from .engine import DEFAULT_REPLICATIONS_PER_TASK, DEFAULT_TRAJECTORY_REPLICATIONS, simulate
+from .results import RunResult, replications_frame
+from .scenario.loader import load
+from .scenario.schema import Scenario
+
+
+class ScenarioWarning(UserWarning):
+    """A legal but doubtful value in a scenario file (the message is located: file:line:col)."""
+
+
+def load_scenario(path: str | os.PathLike[str], *, warn: bool = True) -> Scenario:
+    """Load, resolve ``extends`` and validate a scenario file.
+
+    Raises
+    ------
+    sim.ScenarioError
+        With every problem found, each located as ``file:line:column: field.path: value: expected``.
+    """
+    loaded = load(path, Scenario)
+    if warn:
+        for message in loaded.warnings:
+            warnings.warn(message.format(), ScenarioWarning, stacklevel=2)
+    scenario = loaded.model
+    object.__setattr__(scenario, "__source__", str(path))  # remembered for reports, not part of the data
+    return scenario
+
+
+def run(
+    scenario: Scenario | str | os.PathLike[str],
+    *,
+    n_replications: int,
+    seed: int | None = None,
+    horizon_days: int | None = None,
+    workers: int = 1,
+    replications_per_task: int = DEFAULT_REPLICATIONS_PER_TASK,
+    trajectory_replications: int = DEFAULT_TRAJECTORY_REPLICATIONS,
+    keep_replications: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunResult:
+    """Simulate ``n_replications`` of a scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario or path
+        A loaded scenario, or a file to load.
+    n_replications : int
+        Number of replications (>= 1).
+    seed : int, optional
+        Non-negative seed; the same seed gives the same numbers whatever ``workers`` and
+        ``replications_per_task``. If omitted, one is drawn from the OS and reported.
+    horizon_days : int, optional
+        Override the scenario's horizon [days].
+    workers : int
+        Worker processes (1 = this process).
+    keep_replications : bool
+        Keep one row per replication in ``result.replications`` (memory grows with n).
+    progress : callable, optional
+        ``progress(done, total)`` after each task.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1)[0])
+    acc = simulate(
+        scenario, n_replications=n_replications, seed=seed, horizon_days=horizon_days, workers=workers,
+        replications_per_task=replications_per_task, trajectory_replications=trajectory_replications,
+        keep_replications=keep_replications, progress=progress,
+    )
+    source = getattr(scenario, "__source__", None)
+    return RunResult(
+        scenario=scenario, seed=int(seed), n_replications=n_replications, horizon_days=acc.horizon_days,
+        stats=acc, replications=replications_frame(acc), source=str(Path(source)) if source else None,
+    )

@@ -1,0 +1,260 @@
+"""The ``ceasefire`` command: parse, load, call the library, print.
+
+Exit status: 0 success, 1 runtime failure, 2 bad input (scenario errors, bad options).
+Other commands (sweep, compare, analyze, dashboard) register themselves from their
+own modules through :func:`register_commands`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+app = typer.Typer(
+    name="ceasefire",
+    help="Estimate the odds that a ceasefire holds, from YAML scenario files.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_BAD_INPUT = 2
+
+
+class BadInput(Exception):
+    """Input the user must fix; printed without traceback, exit status 2."""
+
+
+def fail(message: str) -> None:
+    """Print an input error and exit with status 2."""
+    err.print(f"error: {message}", markup=False)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def default_workers() -> int:
+    """One worker per core available to this process."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def parse_days(text: str) -> list[int]:
+    """'7,30,90' -> [7, 30, 90]; raises BadInput on anything else."""
+    try:
+        days = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise BadInput(f"--survival-days: {text!r}: expected whole days separated by commas, e.g. 7,30,90") from None
+    if not days or any(d < 0 for d in days):
+        raise BadInput(f"--survival-days: {text!r}: expected non-negative whole days, e.g. 7,30,90")
+    return days
+
+
+def load_or_exit(path: Path) -> Any:
+    """Load a scenario, printing located warnings; on errors print them all and exit 2."""
+    from .api import ScenarioWarning, load_scenario
+    from .scenario.loader import ScenarioError
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ScenarioWarning)
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            for e in exc.errors:
+                err.print(e.format(), markup=False)
+            err.print(f"{path}: {len(exc.errors)} error{'s' if len(exc.errors) != 1 else ''}", markup=False)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+    for w in caught:
+        if issubclass(w.category, ScenarioWarning):
+            err.print(f"warning: {w.message}", markup=False)
+    return scenario
+
+
+class ProgressBar:
+    """A rich progress bar on stderr that appears only once a run has lasted a second."""
+
+    def __init__(self, description: str, unit: str = "replications", enabled: bool = True) -> None:
+        self.description = description
+        self.unit = unit
+        self.enabled = enabled and err.is_terminal or os.environ.get("CEASEFIRE_PROGRESS") == "1"
+        self.started = time.perf_counter()
+        self._progress: Progress | None = None
+        self._task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self._progress is None:
+            if time.perf_counter() - self.started < 1.0 and done < total:
+                return
+            self._progress = Progress(
+                TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} " + self.unit),
+                TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True)
+            self._progress.start()
+            self._task = self._progress.add_task(self.description, total=total)
+        self._progress.update(self._task, completed=done)
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def _fmt_p(p: float | None) -> str:
+    return "n/a" if p is None else f"{p:.3f}"
+
+
+def print_summary(summary: dict[str, Any]) -> None:
+    """The human-readable run summary on stdout."""
+    lo, hi = summary["p_hold_ci"]
+    out.print(summary["scenario"], markup=False)
+    out.print(
+        f"{summary['replications']:,} replications, seed {summary['seed']}, horizon {summary['horizon_days']} days "
+        f"({summary['start_date']} to {summary['horizon_date']})", markup=False)
+    out.print(f"P(ceasefire holds to day {summary['horizon_days']}) = {summary['p_hold']:.3f}  "
+              f"95% CI [{lo:.3f}, {hi:.3f}]", markup=False)
+    table = Table(title="Survival (Kaplan-Meier, 95% CI)", title_justify="left")
+    for col in ("day", "date", "P(holding)", "95% CI"):
+        table.add_column(col, justify="right")
+    for row in summary["survival"]:
+        table.add_row(str(row["day"]), row["date"], f"{row['p']:.3f}", f"[{row['ci_low']:.3f}, {row['ci_high']:.3f}]")
+    out.print(table)
+    q = summary["breakdown_day_quantiles"]
+    qd = summary["breakdown_date_quantiles"]
+    parts = [f"{k[1:]}%: " + (f"day {v} ({qd[k]})" if v is not None else "not reached") for k, v in q.items()]
+    out.print("Breakdown by  " + ";  ".join(parts), markup=False)
+    a_lo, a_hi = summary["p_agreement_ci"]
+    out.print(f"P(agreement) = {summary['p_agreement']:.3f}  95% CI [{a_lo:.3f}, {a_hi:.3f}]", markup=False)
+    v_lo, v_hi = summary["p_any_violation_ci"]
+    out.print(f"P(at least one violation) = {summary['p_any_violation']:.3f}  95% CI [{v_lo:.3f}, {v_hi:.3f}]",
+              markup=False)
+    means = Table(title="Per replication, until breakdown or horizon (mean, 95% CI)", title_justify="left")
+    means.add_column("count")
+    means.add_column("mean", justify="right")
+    means.add_column("95% CI", justify="right")
+    for name, value in summary["means"].items():
+        c_lo, c_hi = summary["mean_cis"][name]
+        ci = "n/a" if c_lo is None else f"[{c_lo:.2f}, {c_hi:.2f}]"
+        means.add_row(name.replace("_", " "), f"{value:.2f}", ci)
+    out.print(means)
+    causes = summary["breakdown_causes"]
+    if causes:
+        t = Table(title="How it breaks (share of breakdowns)", title_justify="left")
+        t.add_column("cause chain")
+        t.add_column("share", justify="right")
+        for chain, share in list(causes.items())[:10]:
+            t.add_row(chain, f"{share:.1%}")
+        if len(causes) > 10:
+            t.add_row(f"({len(causes) - 10} more)", f"{sum(list(causes.values())[10:]):.1%}")
+        out.print(t)
+    else:
+        out.print("No breakdown in any replication.", markup=False)
+
+
+@app.command()
+def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")]) -> None:
+    """Check scenario files: every error located as file:line:column, all at once."""
+    from .api import ScenarioWarning, load_scenario
+    from .scenario.loader import ScenarioError
+
+    bad = 0
+    for path in files:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ScenarioWarning)
+            try:
+                load_scenario(path)
+            except ScenarioError as exc:
+                bad += 1
+                for e in exc.errors:
+                    err.print(e.format(), markup=False)
+                continue
+        for w in caught:
+            if issubclass(w.category, ScenarioWarning):
+                err.print(f"warning: {w.message}", markup=False)
+        out.print(f"{path}: ok", markup=False)
+    if bad:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    replications: Annotated[int, typer.Option("--replications", "-n", min=1, help="Number of replications.")] = 10_000,
+    seed: Annotated[int | None, typer.Option(min=0, help="Random seed (default: drawn and reported).")] = None,
+    horizon: Annotated[int | None, typer.Option(min=1, max=3650, help="Override the horizon [days].")] = None,
+    survival_days: Annotated[str, typer.Option(help="Days at which to report survival.")] = "7,30,90,180",
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default: one per core).")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Write a results directory here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
+    dashboard: Annotated[bool, typer.Option("--dashboard", help="Also write dashboard.html into --out.")] = False,
+) -> None:
+    """Run a scenario and report P(ceasefire holds), survival, causes of breakdown."""
+    from . import api
+
+    try:
+        days = parse_days(survival_days)
+    except BadInput as exc:
+        fail(str(exc))
+    if dashboard and out_dir is None:
+        fail("--dashboard needs --out DIR")
+    spec = load_or_exit(scenario)
+    bar = ProgressBar(f"Running {scenario.name}")
+    try:
+        result = api.run(spec, n_replications=replications, seed=seed, horizon_days=horizon,
+                         workers=workers or default_workers(), progress=bar)
+    except ValueError as exc:
+        fail(str(exc))
+    finally:
+        bar.close()
+    horizon_days = result.horizon_days
+    days = [d for d in days if d <= horizon_days] or [horizon_days]
+    summary = result.summary(days)
+    if out_dir is not None:
+        result.write(out_dir, days, command=sys.argv)
+        if dashboard:
+            write_dashboard = importlib.import_module("sim.dashboards").write_dashboard
+            write_dashboard(out_dir)
+    if as_json:
+        sys.stdout.write(json.dumps(summary, default=str) + "\n")
+    else:
+        print_summary(summary)
+        if out_dir is not None:
+            out.print(f"Results written to {out_dir}", markup=False)
+
+
+# Commands that live with their subsystems register here, so this file stays thin.
+_COMMAND_MODULES = ("sim.sweep.cli", "sim.analysis.cli", "sim.dashboards.cli")
+
+
+def register_commands() -> None:
+    for name in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and name.startswith(exc.name):
+                continue  # subsystem not installed in this build
+            raise
+        module.register(app)
+
+
+def main() -> None:
+    """Console entry point."""
+    register_commands()
+    app()
+
+
+if __name__ == "__main__":
+    main()
