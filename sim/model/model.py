@@ -49,6 +49,10 @@ DAILY_SERIES = ("attacks", "strikes", "retaliations", "casualties", "violations"
 TALK_OUTCOMES = ("rounds", "agreements", "walkouts", "rejections", "collapses", "restarts", "overrides")
 
 
+class ModelInvariantError(Exception):
+    """A model state left its allowed range: a bug or an extreme scenario, never silently ignored."""
+
+
 @dataclass
 class BatchOutput:
     """What one model instance returns; the engine concatenates these in replication order.
@@ -705,8 +709,28 @@ class CeasefireModel(mesa.Model):
         self.run_until(float(self.horizon_days))
         return self.output()
 
+    def check_invariants(self) -> None:
+        """Cheap end-of-block checks: trust and progress are finite probabilities.
+
+        Raises
+        ------
+        ModelInvariantError
+            Naming the quantity and a replication where it failed.
+        """
+        checks = {"trust": self.trust_matrix(), "talk progress": self.progress}
+        for party in self.parties:
+            checks[f"support of {party.actor_id}"] = party.support
+        for name, values in checks.items():
+            bad = ~np.isfinite(values) | (values < 0.0) | (values > 1.0)
+            if bad.any():
+                where = np.argwhere(bad)[0]
+                raise ModelInvariantError(
+                    f"{name} left [0, 1] (value {values[tuple(where)]!r}) in replication "
+                    f"{int(self.replication_ids[where[-1]])} on day {self.day}; seed {self.seed}")
+
     def output(self) -> BatchOutput:
         """Per-replication outcomes and aggregates as they stand now."""
+        self.check_invariants()
         columns: dict[str, np.ndarray] = {
             "breakdown_day": self.breakdown_day.copy(),
             "cause_code": self.cause.copy(),
