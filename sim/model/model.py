@@ -128,7 +128,7 @@ class CeasefireModel(mesa.Model):
         self._init_trust(scenario, sampler)
         self.sampled_parameters = sampler.sampled
 
-        self.streams = Streams(seed, reps, self._stream_names())
+        self.streams = Streams(seed, reps, *self._stream_names())
 
         # Ceasefire state.
         self.alive = np.ones(n, dtype=bool)
@@ -232,19 +232,22 @@ class CeasefireModel(mesa.Model):
         self.retention = trust.daily_retention(self.learning.memory_half_life_days)
         self.reference_day = 0
         self._evidence_weight = np.ones(1)
+        self._discount = np.ones(1)
 
-    def _stream_names(self) -> list[str]:
-        names = ["shock"]
+    def _stream_names(self) -> tuple[list[str], list[str]]:
+        """Streams used every day, and streams used only on talk days."""
+        daily = ["shock"]
+        occasional = []
         for g in self.groups:
-            names += [f"attacks/{g.actor_id}", f"attack_casualties/{g.actor_id}", f"crackdown/{g.actor_id}"]
+            daily += [f"attacks/{g.actor_id}", f"attack_casualties/{g.actor_id}", f"crackdown/{g.actor_id}"]
         for p in self.parties:
             pid = p.actor_id
-            names += [f"{rule}/{pid}" for rule in (
-                "strike", "strike_casualties", "retaliation", "retaliation_casualties", "decree",
-                "principal", "accept", "walkout", "open_war")]
+            daily += [f"{rule}/{pid}" for rule in (
+                "strike", "strike_casualties", "retaliation", "retaliation_casualties", "decree")]
+            occasional += [f"{rule}/{pid}" for rule in ("principal", "accept", "walkout", "open_war")]
         for m in self.mediators:
-            names += [f"join/{m.actor_id}", f"restart/{m.actor_id}"]
-        return names
+            occasional += [f"join/{m.actor_id}", f"restart/{m.actor_id}"]
+        return daily, occasional
 
     def _schedule(self) -> None:
         end = float(self.horizon_days)
@@ -263,10 +266,9 @@ class CeasefireModel(mesa.Model):
 
     def trust(self, i: int, j: int) -> np.ndarray:
         """Actor i's trust in actor j (indices into ``actor_ids``), shape (R,)."""
-        return trust.trust_mean(
-            self.prior_cooperation[i, j], self.prior_hostility[i, j], self.cooperation[i, j],
-            self.hostility[i, j], self.retention, self.day, self.reference_day,
-        )
+        # Same formula as trust.trust_mean, with today's discount computed once in begin_day.
+        a = self.prior_cooperation[i, j] + self._discount * self.cooperation[i, j]
+        return a / (a + self.prior_hostility[i, j] + self._discount * self.hostility[i, j])
 
     def trust_matrix(self) -> np.ndarray:
         """All actors' trust in all others, shape (N, N, R); the diagonal is meaningless."""
@@ -295,6 +297,7 @@ class CeasefireModel(mesa.Model):
             self.hostility *= factor
             self.reference_day = self.day
         self._evidence_weight = trust.evidence_weight(self.retention, self.day, self.reference_day)
+        self._discount = np.power(self.retention, float(self.day - self.reference_day))
         for m in self.mediators:
             if m.params.engagement.from_day is not None and m.params.engagement.from_day == self.day:
                 m.engaged |= self.alive
@@ -307,11 +310,13 @@ class CeasefireModel(mesa.Model):
         n = self.n_replications
         if not self.mediators:
             return np.zeros((0, n), dtype=bool), np.zeros((0, 1)), np.zeros(n)
+        if not hasattr(self, "_leverage"):
+            self._leverage = np.stack([np.broadcast_to(np.asarray(m.params.leverage, dtype=float), (n,))
+                                       for m in self.mediators])
+            self._monitoring = np.stack([np.broadcast_to(np.asarray(m.params.monitoring, dtype=float), (n,))
+                                         for m in self.mediators])
         engaged = np.stack([m.engaged for m in self.mediators])
-        leverage = np.stack([np.broadcast_to(np.asarray(m.params.leverage, dtype=float), (n,)) for m in self.mediators])
-        monitoring = np.stack([np.broadcast_to(np.asarray(m.params.monitoring, dtype=float), (n,))
-                               for m in self.mediators])
-        return engaged, leverage, mediation.noisy_or(engaged * monitoring)
+        return engaged, self._leverage, mediation.noisy_or(engaged * self._monitoring)
 
     def _trust_in_mediators(self, party: Party) -> np.ndarray:
         if not self.mediators:

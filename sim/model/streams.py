@@ -43,17 +43,26 @@ def block_generator(seed: int, block: int, name: str) -> np.random.Generator:
 class Streams:
     """Daily uniforms for a set of named streams over a set of replications.
 
+    Every stream yields ``BLOCK_SIZE`` uniforms per block per day: day d uses
+    positions [(d - 1) B, d B) of the block's stream. *Daily* streams are drawn at
+    each :meth:`advance`; *occasional* streams (rules that act only on some days,
+    such as talk rounds) are drawn on first use in a day, after jumping the
+    generator over the days not used (PCG64 ``advance``), which yields the very
+    same numbers as drawing every day, at a fraction of the cost.
+
     Parameters
     ----------
     seed : int
         The run's seed (>= 0).
     replications : ndarray of int, shape (R,)
         Global indices of the replications this model instance advances, sorted.
-    names : sequence of str
-        Stream names; the order does not matter.
+    daily : sequence of str
+        Names of streams used every day.
+    occasional : sequence of str
+        Names of streams used on some days only.
     """
 
-    def __init__(self, seed: int, replications: np.ndarray, names: list[str]) -> None:
+    def __init__(self, seed: int, replications: np.ndarray, daily: list[str], occasional: list[str] = ()) -> None:
         self.replications = np.asarray(replications, dtype=np.int64)
         blocks = np.unique(self.replications // BLOCK_SIZE)
         self.blocks = blocks
@@ -67,25 +76,38 @@ class Streams:
         self._take = None if contiguous_full else (
             np.searchsorted(blocks, self.replications // BLOCK_SIZE) * BLOCK_SIZE + self.replications % BLOCK_SIZE
         )
-        self.names = list(dict.fromkeys(names))
+        self.names = list(dict.fromkeys(list(daily) + list(occasional)))
         self._index = {name: i for i, name in enumerate(self.names)}
+        self._n_daily = len(dict.fromkeys(daily))
         self._generators = [[block_generator(seed, int(b), name) for b in blocks] for name in self.names]
         self._buffer = np.empty((len(self.names), blocks.size * BLOCK_SIZE))
         self.today = self._buffer if self._take is None else np.empty((len(self.names), self.replications.size))
+        self.day = 0
+        self._drawn_through = np.zeros(len(self.names), dtype=np.int64)  # last day each stream was drawn for
+
+    def _draw(self, i: int) -> None:
+        row = self._buffer[i]
+        skip = (self.day - 1 - int(self._drawn_through[i])) * BLOCK_SIZE
+        for j, gen in enumerate(self._generators[i]):
+            if skip:
+                gen.bit_generator.advance(skip)  # one 64-bit draw per double
+            gen.random(out=row[j * BLOCK_SIZE:(j + 1) * BLOCK_SIZE])
+        self._drawn_through[i] = self.day
+        if self._take is not None:
+            np.take(row, self._take, out=self.today[i])
 
     def advance(self) -> None:
-        """Draw the next day's uniforms for every stream and replication."""
-        buf = self._buffer
-        for i, gens in enumerate(self._generators):
-            row = buf[i]
-            for j, gen in enumerate(gens):
-                gen.random(out=row[j * BLOCK_SIZE:(j + 1) * BLOCK_SIZE])
-        if self._take is not None:
-            np.take(buf, self._take, axis=1, out=self.today)
+        """Move to the next day and draw its uniforms for every daily stream."""
+        self.day += 1
+        for i in range(self._n_daily):
+            self._draw(i)
 
     def __getitem__(self, name: str) -> np.ndarray:
         """Today's uniforms of one stream, shape (R,)."""
-        return self.today[self._index[name]]
+        i = self._index[name]
+        if self._drawn_through[i] != self.day:
+            self._draw(i)
+        return self.today[i]
 
 
 def parameter_uniforms(seed: int, replications: np.ndarray, name: str) -> np.ndarray:

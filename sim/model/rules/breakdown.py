@@ -51,6 +51,8 @@ def extend_chain(chain: np.ndarray, seen: np.ndarray, event: str, where: np.ndar
     -------
     chain, seen : the updated arrays.
     """
+    if not where.any():  # events are rare: most days nothing to append
+        return chain, seen
     code = EVENT_CODES[event]
     append = where & ((seen >> code) & 1 == 0)
     return np.where(append, chain * 8 + code, chain), np.where(append, seen | (1 << code), seen)

@@ -14,11 +14,10 @@ References
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtri
+from scipy import stats
 
-# Above this mean the sequential search is long; the normal approximation is
-# then accurate to well under one count in a thousand.
-_NORMAL_APPROXIMATION_MEAN = 60.0
+# Above this mean the sequential search is long: scipy's exact quantile function is cheaper.
+_SEARCH_MEAN_LIMIT = 60.0
 
 
 def logistic(x: np.ndarray | float) -> np.ndarray:
@@ -51,34 +50,53 @@ def poisson_from_uniform(uniform: np.ndarray, mean: np.ndarray | float) -> np.nd
     u = np.asarray(uniform, dtype=float)
     lam = np.broadcast_to(np.asarray(mean, dtype=float), u.shape)
     counts = np.zeros(u.shape, dtype=np.int64)
-    large = lam > _NORMAL_APPROXIMATION_MEAN
-    if large.any():
-        lam_l = lam[large]
-        counts[large] = np.maximum(0, np.floor(lam_l + np.sqrt(lam_l) * ndtri(u[large]) + 0.5)).astype(np.int64)
-    small = np.flatnonzero(~large & (lam > 0))
-    if small.size == 0:
+    if lam.size == 0 or lam.max() <= 0.0:
         return counts
-    idx = small
-    lam_s = lam[small]
-    u_s = u[small]
+    if lam.max() > _SEARCH_MEAN_LIMIT:
+        large = lam > _SEARCH_MEAN_LIMIT
+        counts[large] = np.maximum(0, stats.poisson.ppf(u[large], lam[large])).astype(np.int64)
+        positive = (lam > 0) & ~large
+    else:
+        positive = lam > 0
+    if not positive.any():
+        return counts
+    if positive.all():
+        idx, lam_s, u_s = None, lam, u  # the common case: no subset to gather
+    else:
+        idx = np.flatnonzero(positive)
+        lam_s, u_s = lam[idx], u[idx]
     pmf = np.exp(-lam_s)
     cdf = pmf.copy()
     keep = u_s > cdf
+    sub = np.zeros(u_s.size, dtype=np.int64)
+    # Past this count the tail mass is below 1e-16: a uniform still above the summed CDF is
+    # one within rounding of 1, finished below with scipy's exact quantile.
+    lam_top = float(lam_s.max())
+    k_max = int(lam_top + 12.0 * np.sqrt(lam_top) + 40.0)
     k = 0
-    # Rounding can leave the CDF a hair below a uniform close to 1: stop far in the tail.
-    k_max = int(_NORMAL_APPROXIMATION_MEAN * 3 + 100)
     n_keep = np.count_nonzero(keep)
-    while k < k_max and n_keep:
-        k += 1
+    while n_keep and k < k_max:
         if 4 * n_keep < keep.size:
             # Few replications are still above the CDF: carry on only those.
-            idx, lam_s, u_s, pmf, cdf = idx[keep], lam_s[keep], u_s[keep], pmf[keep], cdf[keep]
-            counts[idx] = k
-        else:
-            counts[idx] += keep
+            if idx is None:
+                counts[:] = sub
+                idx = np.flatnonzero(keep)
+            else:
+                counts[idx] = sub
+                idx = idx[keep]
+            lam_s, u_s, pmf, cdf, sub = lam_s[keep], u_s[keep], pmf[keep], cdf[keep], sub[keep]
+            keep = np.ones(sub.size, dtype=bool)
+        k += 1
+        sub += keep
         pmf *= lam_s
-        pmf /= k
+        pmf *= 1.0 / k
         cdf += pmf
-        keep = u_s > cdf
+        np.greater(u_s, cdf, out=keep)
         n_keep = np.count_nonzero(keep)
+    if n_keep:
+        sub[keep] = stats.poisson.ppf(u_s[keep], lam_s[keep]).astype(np.int64)
+    if idx is None:
+        counts[:] = sub
+    else:
+        counts[idx] = sub
     return counts

@@ -48,15 +48,18 @@ def proposal(ideal: np.ndarray, priorities: np.ndarray, bias: np.ndarray, formul
     """
     n_issues = priorities.shape[1]
     weight = bias[:, None, :] * ((1.0 - formulation) + formulation * n_issues * priorities[:, :, None])
-    return (weight * ideal).sum(axis=0) / weight.sum(axis=0)
+    total = weight.sum(axis=0)
+    # An issue no party cares about gets no weight under full formulation: split it by bias alone.
+    plain = (bias[:, None, :] * ideal).sum(axis=0) / bias.sum(axis=0)
+    return np.where(total > 0, (weight * ideal).sum(axis=0) / np.where(total > 0, total, 1.0), plain)
 
 
 def deal_utility(offer: np.ndarray, ideal: np.ndarray, priorities: np.ndarray) -> np.ndarray:
     """u_i = 1 - sum_k w_ik |p_k - x_ik|, shape (P, R), in [0, 1].
 
-    ``ideal`` is each party's ordinary (not instructed) position, shape (P, K, R):
-    a principal's hardline instruction changes what the delegation asks for, not
-    what the deal is worth.
+    ``ideal`` is each delegation's position this round, shape (P, K, R): a
+    delegation bound by its principal's hardline instructions judges the offer
+    from those positions, which is how instructions from the capital stall a round.
     """
     return 1.0 - (priorities[:, :, None] * np.abs(offer[None, :, :] - ideal)).sum(axis=1)
 
