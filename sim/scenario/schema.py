@@ -339,7 +339,7 @@ class OpenWarSpec(Spec):
 class Party(Spec):
     """A state or de facto authority that is party to the ceasefire."""
 
-    role: Literal["party"]
+    role: Literal["party"] = Field(description="party: a state or de facto authority bound by the ceasefire.")
     name: str = Field(description="Display name.")
     adversary: Identifier = Field(description="The other party to the ceasefire (an actor id).")
     priorities: dict[Identifier, Annotated[float, Field(ge=0.0)]] = Field(
@@ -392,7 +392,7 @@ class Party(Spec):
 class ArmedGroup(Spec):
     """A non-state armed group that can spoil the deal by attacking."""
 
-    role: Literal["armed_group"]
+    role: Literal["armed_group"] = Field(description="armed_group: a non-state group that can spoil the deal.")
     name: str = Field(description="Display name.")
     host: Identifier = Field(description="The party whose territory gives the group sanctuary.")
     target: Identifier = Field(description="The party the group attacks.")
@@ -493,7 +493,7 @@ class LastDitchSpec(Spec):
 class Mediator(Spec):
     """A third party that facilitates, formulates or manipulates (Touval and Zartman 1985)."""
 
-    role: Literal["mediator"]
+    role: Literal["mediator"] = Field(description="mediator: a third party at or near the table.")
     name: str = Field(description="Display name.")
     priorities: dict[Identifier, Annotated[float, Field(ge=0.0)]] = Field(
         default_factory=dict, description="Weight of each issue (issue id -> weight >= 0)."
