@@ -117,3 +117,13 @@ def test_console_entry_point_runs_without_traceback(tmp_path: Path):
     proc = subprocess.run([sys.executable, "-m", "sim.cli", "run", "nope.yaml"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "nope.yaml" in proc.stderr
+
+
+def test_structural_and_reference_errors_are_reported_together(tmp_path: Path):
+    bad = tmp_path / "both.yaml"
+    bad.write_text("extends: " + str(BASELINE) + "\nhorizon_days: -5\nactors:\n  ttp:\n    target: india\n",
+                   encoding="utf-8")
+    res = invoke("validate", bad)
+    assert res.exit_code == 2
+    assert ":2:15: horizon_days: -5: is not in [1, 3650]" in res.stderr
+    assert ":5:13: actors.ttp.target: india: is not a defined party" in res.stderr

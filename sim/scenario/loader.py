@@ -428,7 +428,9 @@ def locate(marks: Marks, path: Key, value: Any, message: str, *, at_key: bool = 
 def validate(model_cls: type[M], data: dict[str, Any], marks: Marks) -> tuple[M, list[LocatedMessage]]:
     """Build ``model_cls`` from ``data`` and return it with its located warnings.
 
-    Every pydantic error is converted and located. After a successful build, a ``semantic_errors()`` method
+    Every pydantic error is converted and located; with them, a static ``reference_errors(data)`` on the
+    model class, if any, reports cross-references checkable on raw data. After a successful build, a
+    ``semantic_errors()`` method
     on the model (returning ``[(path, value, message), ...]``) is consulted for cross-reference errors, and
     ``semantic_warnings()`` (same shape) for warnings.
 
@@ -440,8 +442,13 @@ def validate(model_cls: type[M], data: dict[str, Any], marks: Marks) -> tuple[M,
     try:
         model = model_cls.model_validate(data)
     except ValidationError as exc:
-        found = [_convert(model_cls, data, marks, err) for err in exc.errors(include_url=False)]
-        raise ScenarioError(_join_alternatives(found)) from None
+        found = _join_alternatives([_convert(model_cls, data, marks, err) for err in exc.errors(include_url=False)])
+        # Cross-references checkable on the raw data are reported too: all errors at once.
+        raw_check = getattr(model_cls, "reference_errors", None)
+        if callable(raw_check):
+            seen = {e.path for e in found}
+            found += [e for e in (locate(marks, p, v, m) for p, v, m in raw_check(data)) if e.path not in seen]
+        raise ScenarioError(found) from None
     errors = [locate(marks, p, v, m) for p, v, m in _ask(model, "semantic_errors")]
     if errors:
         raise ScenarioError(errors)

@@ -651,47 +651,71 @@ class Scenario(Spec):
                 days.add(day)
         return sorted(days)
 
-    def semantic_errors(self) -> list[tuple[tuple, Any, str]]:
-        """References to undefined actors or issues, and other cross-field errors."""
+    @staticmethod
+    def reference_errors(data: Any) -> list[tuple[tuple, Any, str]]:
+        """References to undefined actors or issues, checked on raw data.
+
+        Works on whatever parts of ``data`` are well formed, so that the loader can
+        report these together with structural errors (all errors at once).
+        """
         errors: list[tuple[tuple, Any, str]] = []
-        actor_ids = list(self.actors)
-        issue_ids = list(self.issues)
-        parties = self.actors_with_role("party")
+        if not isinstance(data, Mapping):
+            return errors
+        actors = data.get("actors") if isinstance(data.get("actors"), Mapping) else {}
+        issues = data.get("issues") if isinstance(data.get("issues"), Mapping) else {}
+        actor_ids, issue_ids = [str(a) for a in actors], [str(k) for k in issues]
+        parties = [a for a, spec in actors.items() if isinstance(spec, Mapping) and spec.get("role") == "party"]
 
         def need(path: tuple, value: Any, allowed: list[str], what: str) -> None:
-            if value not in allowed:
+            if isinstance(value, str) and value not in allowed:
                 errors.append((path, value, f"is not a defined {what}; defined: {', '.join(allowed) or 'none'}"))
 
-        if len(parties) < 2:
+        def keys(spec: Mapping, field: str) -> list[Any]:
+            value = spec.get(field)
+            return list(value) if isinstance(value, Mapping) else []
+
+        if len(parties) < 2 and actors:
             errors.append((("actors",), None, f"need at least two actors with role party, found {len(parties)}"))
+        for aid, spec in actors.items():
+            if not isinstance(spec, Mapping):
+                continue
+            base = ("actors", aid)
+            role = spec.get("role")
+            for other in keys(spec, "trust"):
+                need(base + ("trust", other), other, [a for a in actor_ids if a != aid], "other actor")
+            for issue in keys(spec, "priorities"):
+                need(base + ("priorities", issue), issue, issue_ids, "issue")
+            if role == "party":
+                need(base + ("adversary",), spec.get("adversary"), [p for p in parties if p != aid], "other party")
+                for field in ("positions", "hardline_positions"):
+                    for issue in keys(spec, field):
+                        need(base + (field, issue), issue, issue_ids, "issue")
+                if isinstance(spec.get("positions"), Mapping):
+                    missing = [i for i in issue_ids if i not in spec["positions"]]
+                    if missing:
+                        errors.append((base + ("positions",), None, f"missing a position on: {', '.join(missing)}"))
+                if not keys(spec, "priorities") and "priorities" in spec:
+                    errors.append((base + ("priorities",), None, "a party needs priorities over the issues"))
+            elif role == "armed_group":
+                need(base + ("host",), spec.get("host"), parties, "party")
+                need(base + ("target",), spec.get("target"), parties, "party")
+                need(base + ("crackdown_issue",), spec.get("crackdown_issue"), issue_ids, "issue")
+            elif role == "mediator":
+                for party in keys(spec, "bias"):
+                    need(base + ("bias", party), party, parties, "party")
+                inducement = spec.get("inducement")
+                if isinstance(inducement, Mapping):
+                    need(base + ("inducement", "issue"), inducement.get("issue"), issue_ids, "issue")
+        return errors
+
+    def semantic_errors(self) -> list[tuple[tuple, Any, str]]:
+        """Cross-field errors: undefined references (see :meth:`reference_errors`) and inconsistent values."""
+        errors = self.reference_errors(self.model_dump(by_alias=True))
         for aid, actor in self.actors.items():
             base = ("actors", aid)
-            for other in actor.trust:
-                need(base + ("trust", other), other, [a for a in actor_ids if a != aid], "other actor")
-            for issue in actor.priorities:
-                need(base + ("priorities", issue), issue, issue_ids, "issue")
             if actor.priorities and sum(actor.priorities.values()) <= 0:
                 errors.append((base + ("priorities",), dict(actor.priorities), "weights must not all be 0"))
-            if isinstance(actor, Party):
-                need(base + ("adversary",), actor.adversary, [p for p in parties if p != aid], "other party")
-                for field in ("positions", "hardline_positions"):
-                    for issue in getattr(actor, field):
-                        need(base + (field, issue), issue, issue_ids, "issue")
-                missing = [i for i in issue_ids if i not in actor.positions]
-                if missing:
-                    errors.append((base + ("positions",), None, f"missing a position on: {', '.join(missing)}"))
-                if not actor.priorities:
-                    errors.append((base + ("priorities",), None, "a party needs priorities over the issues"))
-            elif isinstance(actor, ArmedGroup):
-                need(base + ("host",), actor.host, parties, "party")
-                need(base + ("target",), actor.target, parties, "party")
-                if actor.crackdown_issue is not None:
-                    need(base + ("crackdown_issue",), actor.crackdown_issue, issue_ids, "issue")
-            elif isinstance(actor, Mediator):
-                for party in actor.bias:
-                    need(base + ("bias", party), party, parties, "party")
-                if actor.inducement.issue is not None:
-                    need(base + ("inducement", "issue"), actor.inducement.issue, issue_ids, "issue")
+            if isinstance(actor, Mediator):
                 has_value = is_distribution(actor.inducement.value) or actor.inducement.value > 0
                 if has_value and actor.inducement.issue is None:
                     errors.append((base + ("inducement", "issue"), None,
