@@ -1,0 +1,189 @@
+"""Where sweep tasks run: this process, local worker processes, or a Dask distributed cluster.
+
+Each backend takes tasks (:class:`~sim.sweep.tasks.SweepTask` plus the point's overrides) and returns
+futures whose result is the task's statistics record. Tasks are pure functions of their arguments and
+carry their seed, so every backend gives the same records; the coordinator writes them to disk.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing as mp
+import os
+import signal
+import uuid
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from .tasks import SweepTask, execute, set_base
+
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
+                    "NUMEXPR_NUM_THREADS")
+
+
+class Backend(Protocol):
+    """What the coordinator needs of a backend."""
+
+    slots: int
+    name: str
+
+    def submit(self, task: SweepTask, overrides: tuple, horizon_days: int, base_hash: str) -> Any: ...
+
+    def wait(self, futures: Iterable[Any], timeout: float | None) -> set[Any]: ...
+
+    def result(self, future: Any) -> dict[str, Any]: ...
+
+    def cancel(self, future: Any) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+class InProcessBackend:
+    """Runs each task in this process as it is submitted (one worker: no process start-up cost)."""
+
+    name = "in-process"
+    slots = 1
+
+    def __init__(self, base: dict[str, Any]) -> None:
+        set_base(base)
+
+    def submit(self, task: SweepTask, overrides: tuple, horizon_days: int, base_hash: str) -> cf.Future:
+        future: cf.Future = cf.Future()
+        try:
+            future.set_result(execute(task, overrides, horizon_days, base_hash))
+        except Exception as exc:  # reported by the coordinator with the task's point and seed
+            future.set_exception(exc)
+        return future
+
+    def wait(self, futures: Iterable[cf.Future], timeout: float | None) -> set[cf.Future]:
+        return set(futures)
+
+    def result(self, future: cf.Future) -> dict[str, Any]:
+        return future.result()
+
+    def cancel(self, future: cf.Future) -> bool:
+        return future.cancel()
+
+    def close(self) -> None:
+        pass
+
+
+def _init_worker(base: dict[str, Any]) -> None:
+    # The coordinator handles Ctrl-C and lets running tasks finish; workers must not die of it first.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for var in THREAD_VARIABLES:
+        os.environ[var] = "1"
+    set_base(base)
+
+
+class LocalBackend:
+    """A pool of worker processes on this machine, one per core by default.
+
+    Workers start from a forkserver (safe with the coordinator's threads) that has imported the model
+    already. numpy's threads are pinned to one per worker: the thread variables are set before the
+    forkserver starts, so its numerical libraries read them at import.
+    """
+
+    name = "local processes"
+
+    def __init__(self, workers: int, base: dict[str, Any]) -> None:
+        if workers < 1:
+            raise ValueError(f"workers must be >= 1, got {workers}")
+        self.slots = workers
+        self._base = base
+        for var in THREAD_VARIABLES:
+            os.environ.setdefault(var, "1")
+        self._context = mp.get_context("forkserver")
+        self._context.set_forkserver_preload(["sim.sweep.tasks"])
+        self._pool = self._start()
+
+    def _start(self) -> cf.ProcessPoolExecutor:
+        return cf.ProcessPoolExecutor(max_workers=self.slots, mp_context=self._context, initializer=_init_worker,
+                                      initargs=(self._base,))
+
+    def submit(self, task: SweepTask, overrides: tuple, horizon_days: int, base_hash: str) -> cf.Future:
+        try:
+            return self._pool.submit(execute, task, overrides, horizon_days, base_hash)
+        except cf.process.BrokenProcessPool:
+            # A worker died (killed, out of memory): its tasks fail and are retried on a fresh pool.
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._start()
+            return self._pool.submit(execute, task, overrides, horizon_days, base_hash)
+
+    def wait(self, futures: Iterable[cf.Future], timeout: float | None) -> set[cf.Future]:
+        done, _ = cf.wait(list(futures), timeout=timeout, return_when=cf.FIRST_COMPLETED)
+        return set(done)
+
+    def result(self, future: cf.Future) -> dict[str, Any]:
+        return future.result()
+
+    def cancel(self, future: cf.Future) -> bool:
+        return future.cancel()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskBackend:
+    """Tasks on a Dask distributed cluster (``dask scheduler`` + ``dask worker``, or dask-jobqueue).
+
+    The base scenario is scattered to every worker once. Each task is submitted with ``pure=False`` and a
+    unique key: identical calls must not be merged, and a retried task must not reuse a failed result.
+    Workers must be able to import ``sim`` (the same package version: the manifest records the
+    coordinator's).
+    """
+
+    name = "dask"
+
+    def __init__(self, base: dict[str, Any], address: str | None = None, scheduler_file: str | None = None) -> None:
+        from distributed import Client
+
+        if scheduler_file is not None:
+            self.client = Client(scheduler_file=scheduler_file, timeout="10s")
+        else:
+            self.client = Client(address, timeout="10s")
+        self.address = self.client.scheduler.address
+        threads = self.client.nthreads()
+        if not threads:
+            self.client.wait_for_workers(1, timeout=60)
+            threads = self.client.nthreads()
+        self.slots = max(1, sum(threads.values()))
+        self._base = self.client.scatter(base, broadcast=True, hash=False)
+        self._run = uuid.uuid4().hex[:8]
+
+    def submit(self, task: SweepTask, overrides: tuple, horizon_days: int, base_hash: str) -> Any:
+        key = f"ceasefire-sweep-{self._run}-{task.name}-{uuid.uuid4().hex[:6]}"
+        return self.client.submit(execute, task, overrides, horizon_days, base_hash, self._base,
+                                  pure=False, key=key, retries=0)
+
+    def wait(self, futures: Iterable[Any], timeout: float | None) -> set[Any]:
+        from distributed import wait
+
+        try:
+            done, _ = wait(list(futures), timeout=timeout, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            return set()
+        return set(done)
+
+    def result(self, future: Any) -> dict[str, Any]:
+        try:
+            return future.result()
+        finally:
+            future.release()
+
+    def cancel(self, future: Any) -> bool:
+        future.cancel()
+        return True
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def make_backend(base: dict[str, Any], *, workers: int, scheduler: str | None = None,
+                 scheduler_file: str | None = None) -> Backend:
+    """The backend the options ask for: Dask if given a scheduler, else local processes (or in-process for 1)."""
+    if scheduler is not None or scheduler_file is not None:
+        return DaskBackend(base, address=scheduler, scheduler_file=scheduler_file)
+    if workers == 1:
+        return InProcessBackend(base)
+    return LocalBackend(workers, base)

@@ -1,0 +1,178 @@
+"""The ``ceasefire sweep`` command."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+
+class SweepProgress:
+    """Progress on stderr: points done, replications per second, time left. Shown on a terminal only
+    (or with CEASEFIRE_PROGRESS=1)."""
+
+    def __init__(self, description: str) -> None:
+        from ..cli import err
+
+        self.enabled = err.is_terminal or os.environ.get("CEASEFIRE_PROGRESS") == "1"
+        self.description = description
+        self._console = err
+        self._progress: Any = None
+        self._task: Any = None
+        self._start: tuple[float, int] | None = None
+
+    def __call__(self, points_done: int, points_total: int, reps_done: int, reps_total: int) -> None:
+        if not self.enabled:
+            return
+        from rich.progress import BarColumn, Progress, TextColumn
+
+        now = time.perf_counter()
+        if self._start is None:
+            self._start = (now, reps_done)  # replications already on disk do not count toward the rate
+        t0, r0 = self._start
+        rate = (reps_done - r0) / (now - t0) if now > t0 and reps_done > r0 else 0.0
+        left = (reps_total - reps_done) / rate if rate > 0 else None
+        left_text = "--:--:--" if left is None else time.strftime("%H:%M:%S", time.gmtime(left))
+        if self._progress is None:
+            self._progress = Progress(
+                TextColumn("{task.description}"), BarColumn(),
+                TextColumn("{task.completed:,}/{task.total:,} points"),
+                TextColumn("{task.fields[rate]} replications/s"), TextColumn("{task.fields[left]} left"),
+                console=self._console, transient=True)
+            self._progress.start()
+            self._task = self._progress.add_task(self.description, total=points_total, rate="-", left=left_text)
+        self._progress.update(self._task, completed=points_done, rate=f"{rate:,.0f}", left=left_text)
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def sweep(
+    file: Annotated[Path, typer.Argument(help="Sweep file (YAML), e.g. experiments/trust_vs_alignment.yaml.")],
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Results directory (default: sweeps/<file name>).")]
+    = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Local worker processes (default: one per core).")]
+    = None,
+    scheduler: Annotated[str | None, typer.Option(help="Run on this Dask scheduler, e.g. tcp://10.0.0.5:8786.")]
+    = None,
+    scheduler_file: Annotated[Path | None, typer.Option(help="Run on the Dask scheduler described in this file.")]
+    = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue the sweep in --out where it stopped.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print points, tasks and a time estimate; run nothing.")]
+    = False,
+    dashboard: Annotated[bool, typer.Option("--dashboard", help="Also write dashboard.html into --out.")] = False,
+) -> None:
+    """Sweep scenario parameters over a design; write one row per design point to a results directory."""
+    from ..cli import EXIT_BAD_INPUT, default_workers, err, fail, out
+    from . import load_sweep
+    from .runner import dry_run as plan_dry_run
+    from .runner import run_sweep
+    from .spec import SweepError
+    from .store import ResumeRefused
+
+    if scheduler is not None and scheduler_file is not None:
+        fail("give --scheduler or --scheduler-file, not both")
+    if scheduler_file is not None and not scheduler_file.is_file():
+        fail(f"--scheduler-file: {scheduler_file}: no such file")
+    try:
+        spec = load_sweep(file)
+    except SweepError as exc:
+        for e in exc.errors:
+            err.print(e.format(), markup=False)
+        err.print(f"{file}: {len(exc.errors)} error{'s' if len(exc.errors) != 1 else ''}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    for w in spec.warnings:
+        err.print(f"warning: {w.format()}", markup=False)
+    target = out_dir if out_dir is not None else Path("sweeps") / file.stem
+    n_workers = workers or default_workers()
+    if workers is not None and (scheduler is not None or scheduler_file is not None):
+        err.print("note: --workers is ignored with a Dask scheduler; the cluster's workers run the tasks",
+                  markup=False)
+
+    if dry_run:
+        slots = n_workers
+        where = f"{n_workers} local worker{'s' if n_workers != 1 else ''}"
+        if scheduler is not None or scheduler_file is not None:
+            where = "a Dask cluster (estimate below assumes " + where + ")"
+        plan = plan_dry_run(spec, slots)
+        out.print(f"{spec.spec.name}: {spec.spec.design.method} design", markup=False)
+        out.print(f"{plan.n_points:,} points x {plan.replications_per_point:,} replications, "
+                  f"horizon {spec.horizon_days} days = {plan.replication_days:,} replication-days", markup=False)
+        out.print(f"{plan.n_tasks:,} tasks of up to {plan.replications_per_task:,} replications", markup=False)
+        out.print(f"estimated time on {where}: {_duration(plan.seconds)} "
+                  f"(measured {plan.rate_per_slot:,.0f} replication-days/s per worker on the base scenario)",
+                  markup=False)
+        out.print(f"results would go to {target}", markup=False)
+        return
+
+    bar = SweepProgress(f"Sweeping {file.name}")
+    try:
+        outcome = run_sweep(spec, target, workers=n_workers, scheduler=scheduler,
+                            scheduler_file=str(scheduler_file) if scheduler_file else None, resume=resume,
+                            progress=bar)
+    except ResumeRefused as exc:
+        bar.close()
+        fail(str(exc))
+    except OSError as exc:
+        bar.close()
+        if scheduler is not None or scheduler_file is not None:
+            fail(f"cannot reach the Dask scheduler {scheduler or scheduler_file}: {exc}")
+        raise
+    finally:
+        bar.close()
+
+    done_before = outcome.tasks_skipped
+    rate = outcome.replication_days_per_second
+    summary = (f"{outcome.tasks_run:,} tasks run" + (f", {done_before:,} already done" if done_before else "")
+               + f" of {outcome.n_tasks:,}, {outcome.seconds:,.1f} s"
+               + (f", {rate:,.0f} replication-days/s on {outcome.backend} ({outcome.slots} slots)"
+                  if outcome.tasks_run else ""))
+    if outcome.status == "interrupted":
+        err.print(f"interrupted: {summary}. Finished tasks are kept; continue with:", markup=False)
+        err.print(f"  ceasefire sweep {file} --out {target} --resume", markup=False)
+        raise typer.Exit(130)
+    if outcome.status == "failed":
+        for failure in outcome.failures:
+            err.print(f"task failed twice: {failure.describe()}", markup=False)
+        err.print(f"{len(outcome.failures)} task(s) failed (details in {target / 'failures.jsonl'}); {summary}. "
+                  f"Fix the cause and continue with: ceasefire sweep {file} --out {target} --resume", markup=False)
+        raise typer.Exit(1)
+    out.print(f"{spec.spec.name}: {outcome.n_points:,} points; {summary}", markup=False)
+    out.print(f"Results written to {target} (results.parquet, results.csv, manifest.json)", markup=False)
+    if dashboard:
+        try:
+            write_dashboard = importlib.import_module("sim.dashboards").write_dashboard
+        except (ModuleNotFoundError, AttributeError):
+            err.print("--dashboard: the dashboards module is not installed in this build; results are written "
+                      "without dashboard.html", markup=False)
+            return
+        try:
+            path = write_dashboard(target)
+        except ImportError as exc:
+            err.print(f"--dashboard: sweep dashboards are not available in this build ({exc}); results are "
+                      "written without dashboard.html", markup=False)
+            return
+        except Exception as exc:  # the dashboard's own error (e.g. DashboardError); the results stand
+            err.print(f"--dashboard: {exc}", markup=False)
+            raise typer.Exit(1) from None
+        out.print(f"Dashboard written to {path}", markup=False)
+
+
+def _duration(seconds: float) -> str:
+    if seconds != seconds:  # NaN
+        return "unknown"
+    if seconds < 90:
+        return f"about {max(1, round(seconds))} s"
+    if seconds < 5400:
+        return f"about {round(seconds / 60)} min"
+    return f"about {seconds / 3600:.1f} h"
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``ceasefire sweep`` to the command-line application."""
+    app.command(name="sweep")(sweep)

@@ -1,0 +1,595 @@
+"""Sweep files: the schema, and validation of every path and value before any work starts.
+
+A sweep file names a base scenario, the parameters to vary (dotted paths into the scenario), the design
+that picks the points, the replications per point, the seed and the outcomes to keep::
+
+    name: Trust against alignment
+    base: ../scenarios/pakistan_afghanistan_2025.yaml   # relative to this file
+    seed: 20251019
+    replications: 2000                                  # per design point
+    parameters:
+      - path: actors.pakistan.trust.afghan_taliban.initial
+        values: [0.1, 0.2, 0.3, 0.4]
+      - path: actors.ttp.ideological_alignment
+        range: [0.3, 0.9]
+        steps: 4
+    design: {method: grid}
+    outcomes: {survival_days: [7, 30, 90, 180]}
+
+A path exists if it names a value of the *validated* base scenario, so fields left at their default in the
+base file can be swept too (``actors.us.inducement.value``). Errors are reported all at once, each located in
+the sweep file (``file:line:column: field.path: value: message``); errors that only show when a value is put
+into the scenario (a range, a cross-field rule) point at the value in the sweep file that causes them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import itertools
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..scenario.loader import (
+    MISSING,
+    LocatedMessage,
+    Marks,
+    ScenarioError,
+    locate,
+    read_yaml,
+    resolve_extends,
+    show,
+    validate,
+)
+from ..scenario.schema import Scenario
+
+Key = tuple[str | int, ...]
+
+STANDARD_OUTCOMES = (
+    "p_hold", "survival", "breakdown_day_quantiles", "p_agreement", "mean_casualties", "mean_violations",
+    "restricted_mean_survival_days",
+)
+"""Outcomes kept when a sweep file does not say (the columns of ``results.parquet`` in the shared contract)."""
+
+EXTRA_OUTCOMES = (
+    "p_any_violation", "mean_attacks", "mean_strikes", "mean_retaliations", "mean_civilian_casualties",
+    "mean_walkouts", "mean_talk_rounds",
+)
+"""Further outcomes a sweep file may ask for in ``outcomes.keep``."""
+
+OutcomeName = Literal[
+    "p_hold", "survival", "breakdown_day_quantiles", "p_agreement", "mean_casualties", "mean_violations",
+    "restricted_mean_survival_days", "p_any_violation", "mean_attacks", "mean_strikes", "mean_retaliations",
+    "mean_civilian_casualties", "mean_walkouts", "mean_talk_rounds",
+]
+
+MAX_POINTS = 10_000_000
+_UNSWEEPABLE = {"horizon_days": "set the sweep's own horizon_days instead; every point shares one horizon"}
+
+
+class SweepError(ScenarioError):
+    """Everything wrong with a sweep file (or its base scenario), each problem located; see ScenarioError."""
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+DottedPath = Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$", max_length=300)]
+
+
+class ParameterSpec(_Spec):
+    """One swept parameter: a dotted path into the scenario and the values it takes."""
+
+    path: DottedPath = Field(description="Dotted path into the scenario, e.g. actors.us.leverage; list items "
+                             "by index, e.g. talks.calendar.3.day.")
+    name: str | None = Field(None, min_length=1, max_length=80,
+                             description="Short label for reports; default: the path.")
+    values: list[Any] | None = Field(None, min_length=1, max_length=100_000,
+                                     description="The values to try (grid design).")
+    range: tuple[float, float] | None = Field(None, description="[low, high] of a continuous parameter.")
+    steps: int | None = Field(None, ge=2, le=100_000,
+                              description="Grid only: evenly spaced values across range, ends included.")
+
+
+class GridDesign(_Spec):
+    """Full factorial: every combination of every parameter's values (the first parameter varies slowest)."""
+
+    method: Literal["grid"]
+
+
+class LatinHypercubeDesign(_Spec):
+    """Latin hypercube sample of ``samples`` points over the parameters' ranges (McKay et al. 1979)."""
+
+    method: Literal["latin_hypercube"]
+    samples: int = Field(ge=2, le=MAX_POINTS, description="Number of design points.")
+
+
+class SobolDesign(_Spec):
+    """Saltelli's scheme for Sobol' indices: base_samples x (D + 2) points, or x (2D + 2) with second order."""
+
+    method: Literal["sobol"]
+    base_samples: int = Field(ge=2, le=2**20, description="N of Saltelli's scheme; a power of two.")
+    second_order: bool = Field(False, description="Also sample for second-order indices.")
+
+
+class MorrisDesign(_Spec):
+    """Morris elementary-effects screening: trajectories x (D + 1) points on a grid of ``levels`` levels."""
+
+    method: Literal["morris"]
+    trajectories: int = Field(ge=2, le=1_000_000, description="Number of one-at-a-time trajectories.")
+    levels: int = Field(4, ge=2, le=1000, description="Grid levels per parameter; even numbers are usual.")
+
+
+class PointSpec(_Spec):
+    """One explicitly listed point: the values it sets, and an optional label for reports."""
+
+    label: str | None = Field(None, min_length=1, max_length=120, description="Name of the point.")
+    set: dict[str, Any] = Field(default_factory=dict,
+                                description="Dotted path -> value; paths not set keep the base value ({} = the base).")
+
+
+class ExplicitDesign(_Spec):
+    """A list of points written out, e.g. alternative mediator mixes."""
+
+    method: Literal["explicit"]
+    points: list[PointSpec] = Field(min_length=1, max_length=MAX_POINTS)
+
+
+Design = Annotated[
+    Union[GridDesign, LatinHypercubeDesign, SobolDesign, MorrisDesign, ExplicitDesign],
+    Field(discriminator="method"),
+]
+
+
+class OutcomesSpec(_Spec):
+    """Which outcomes the consolidated table keeps."""
+
+    survival_days: list[Annotated[int, Field(ge=0, le=3650)]] = Field(
+        default_factory=lambda: [7, 30, 90, 180], min_length=1, max_length=100,
+        description="Days at which to report survival [days]; each within the horizon.")
+    keep: list[OutcomeName] = Field(default_factory=lambda: list(STANDARD_OUTCOMES), min_length=1,
+                                    description="Outcome groups to keep as columns.")
+
+
+class SweepSpec(_Spec):
+    """A sweep file."""
+
+    name: str = Field(min_length=1, max_length=200, description="Short name of the sweep.")
+    description: str = Field("", description="What the sweep asks.")
+    base: str = Field(min_length=1, description="Base scenario file, relative to the sweep file.")
+    seed: int = Field(ge=0, le=2**63 - 1, description="Seed of the design and of every replication.")
+    replications: int = Field(ge=1, le=100_000_000, description="Replications per design point.")
+    horizon_days: int | None = Field(None, ge=1, le=3650, description="Override the base scenario's horizon.")
+    replications_per_task: int | None = Field(
+        None, ge=1, le=100_000_000,
+        description="Replications per task (rounded up to whole blocks of 1000); default: about one second.")
+    parameters: list[ParameterSpec] = Field(default_factory=list, max_length=1000)
+    design: Design
+    outcomes: OutcomesSpec = Field(default_factory=OutcomesSpec)
+
+    def semantic_errors(self) -> list[tuple[Key, Any, str]]:
+        """What each design method needs of the parameters; duplicate or nested paths."""
+        errors: list[tuple[Key, Any, str]] = []
+        method = self.design.method
+        if method != "explicit" and not self.parameters:
+            errors.append((("parameters",), [], f"a {method} design needs at least one parameter"))
+        seen: dict[str, int] = {}
+        for i, p in enumerate(self.parameters):
+            at = ("parameters", i)
+            if p.path in seen:
+                errors.append((at + ("path",), p.path, f"already swept by parameters.{seen[p.path]}"))
+            seen.setdefault(p.path, i)
+            for other in self.parameters[:i]:
+                a, b = sorted((p.path, other.path), key=len)
+                if a != b and b.startswith(a + "."):
+                    errors.append((at + ("path",), p.path, f"overlaps {other.path}; sweep one or the other"))
+            if p.path in _UNSWEEPABLE:
+                errors.append((at + ("path",), p.path, f"cannot be swept: {_UNSWEEPABLE[p.path]}"))
+            if p.range is not None and not p.range[0] < p.range[1]:
+                errors.append((at + ("range",), list(p.range), "expected [low, high] with low < high"))
+            if p.range is not None and not all(math.isfinite(x) for x in p.range):
+                errors.append((at + ("range",), list(p.range), "expected finite numbers"))
+            if method == "grid":
+                if (p.values is None) == (p.range is None):
+                    errors.append((at, None, "a grid parameter needs either values or range with steps"))
+                elif p.range is not None and p.steps is None:
+                    errors.append((at + ("range",), list(p.range), "a grid range needs steps (number of values)"))
+                elif p.values is not None and p.steps is not None:
+                    errors.append((at + ("steps",), p.steps, "steps goes with range, not with values"))
+            elif method == "explicit":
+                for key in ("values", "range", "steps"):
+                    if getattr(p, key) is not None:
+                        errors.append((at + (key,), getattr(p, key),
+                                       "explicit designs take values from design.points; give only path and name"))
+            else:
+                if p.range is None:
+                    errors.append((at, None, f"a {method} design needs range: [low, high] for every parameter"))
+                for key in ("values", "steps"):
+                    if getattr(p, key) is not None:
+                        errors.append((at + (key,), getattr(p, key), f"not used by a {method} design; give range"))
+        if isinstance(self.design, ExplicitDesign):
+            known = {p.path for p in self.parameters}
+            for i, point in enumerate(self.design.points):
+                for key in point.set:
+                    at = ("design", "points", i, "set", key)
+                    if not _dotted_ok(key):
+                        errors.append((at, key, "expected a dotted path such as actors.us.leverage"))
+                    elif key in _UNSWEEPABLE:
+                        errors.append((at, key, f"cannot be swept: {_UNSWEEPABLE[key]}"))
+                    elif self.parameters and key not in known:
+                        errors.append((at, key, "not among the listed parameters: "
+                                       + ", ".join(p.path for p in self.parameters)))
+        if isinstance(self.design, GridDesign) and not errors:
+            n = math.prod(len(p.values) if p.values is not None else (p.steps or 1) for p in self.parameters)
+            if n > MAX_POINTS:
+                errors.append((("design",), {"method": "grid"}, f"{n:,} points; at most {MAX_POINTS:,}"))
+        return errors
+
+    def semantic_warnings(self) -> list[tuple[Key, Any, str]]:
+        """Legal but doubtful design settings."""
+        warnings: list[tuple[Key, Any, str]] = []
+        if isinstance(self.design, SobolDesign) and self.design.base_samples & (self.design.base_samples - 1):
+            warnings.append((("design", "base_samples"), self.design.base_samples,
+                             "legal but doubtful: Sobol' sequences keep their balance only for powers of two"))
+        if isinstance(self.design, MorrisDesign) and self.design.levels % 2:
+            warnings.append((("design", "levels"), self.design.levels,
+                             "legal but doubtful: Morris designs use an even number of levels"))
+        return warnings
+
+
+def _dotted_ok(text: str) -> bool:
+    return bool(text) and all(seg and (seg.replace("_", "a").isalnum()) for seg in text.split("."))
+
+
+# ------------------------------------------------------------------------------------------ resolved sweep
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A swept parameter, resolved against the base scenario.
+
+    Attributes
+    ----------
+    name : str
+        Label for reports (the path unless the file names it).
+    path : str
+        Dotted path; ``keys`` is the same split into mapping keys and list indices.
+    values : tuple or None
+        Values to try (grid), or None for a continuous range.
+    low, high : float or None
+        Ends of the range, or the smallest and largest numeric value listed.
+    """
+
+    name: str
+    path: str
+    keys: Key
+    values: tuple[Any, ...] | None
+    low: float | None
+    high: float | None
+
+    @property
+    def column(self) -> str:
+        """Column name in the results table."""
+        return "param." + self.path
+
+    def manifest(self) -> dict[str, Any]:
+        return {"name": self.name, "path": self.path, "low": self.low, "high": self.high,
+                "values": list(self.values) if self.values is not None else None}
+
+
+@dataclass
+class Sweep:
+    """A validated sweep: its spec, base scenario and design points.
+
+    Attributes
+    ----------
+    points : list of tuple
+        One tuple per design point, the value of each parameter in order (design order).
+    labels : list of str or None
+        Labels of explicit points (None where not labelled); None for other designs.
+    """
+
+    spec: SweepSpec
+    path: Path
+    base_path: Path
+    base_data: dict[str, Any]
+    base_scenario: Scenario
+    base_hash: str
+    parameters: list[Parameter]
+    points: list[tuple[Any, ...]]
+    design: dict[str, Any]
+    salib_problem: dict[str, Any] | None
+    horizon_days: int
+    survival_days: list[int]
+    labels: list[str | None] | None = None
+    warnings: list[LocatedMessage] = field(default_factory=list)
+
+    @property
+    def n_points(self) -> int:
+        return len(self.points)
+
+    def overrides(self, point: int) -> tuple[tuple[Key, Any], ...]:
+        """The (keys, value) pairs a design point sets in the base scenario."""
+        return tuple((p.keys, v) for p, v in zip(self.parameters, self.points[point], strict=True))
+
+    def resolved(self) -> dict[str, Any]:
+        """The sweep file as validated, with defaults filled in and the base file made absolute."""
+        data = self.spec.model_dump(mode="json")
+        data["base_file"] = str(self.base_path.resolve())
+        return data
+
+    def hash(self) -> str:
+        """SHA-256 of the resolved sweep (comments and layout of the file do not count)."""
+        return canonical_hash(self.resolved())
+
+
+def canonical_hash(data: Any) -> str:
+    """SHA-256 of data's canonical JSON (sorted keys, no spaces)."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str, allow_nan=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of a validated scenario (every field, defaults included)."""
+    return canonical_hash(scenario.model_dump(mode="json", by_alias=True))
+
+
+# ------------------------------------------------------------------------------------------ paths
+
+
+def split_path(dump: Any, dotted: str) -> tuple[Key | None, str]:
+    """Resolve a dotted path against the validated scenario's dump.
+
+    Returns
+    -------
+    keys, problem : tuple or None, str
+        The path as keys and list indices, or None with a one-line explanation.
+    """
+    node, keys = dump, []
+    for seg in dotted.split("."):
+        where = ".".join(str(k) for k in keys) or "the scenario"
+        if isinstance(node, dict):
+            if seg not in node:
+                close = difflib.get_close_matches(seg, [str(k) for k in node], n=1)
+                hint = f"did you mean {'.'.join([*map(str, keys), close[0]])!r}? " if close else ""
+                return None, f"no field {seg!r} in {where}; {hint}there: {', '.join(map(str, node)) or 'none'}"
+            keys.append(seg)
+            node = node[seg]
+        elif isinstance(node, list):
+            if not seg.isdigit() or int(seg) >= len(node):
+                return None, f"{where} is a list of {len(node)}; expected an index 0..{len(node) - 1}, got {seg!r}"
+            keys.append(int(seg))
+            node = node[int(seg)]
+        else:
+            return None, f"{where} is a single value ({show(node)}), it has no field {seg!r}"
+    return tuple(keys), ""
+
+
+def apply(base: dict[str, Any], overrides: Iterable[tuple[Key, Any]]) -> dict[str, Any]:
+    """A copy of ``base`` with each (keys, value) set; only the mappings along the paths are copied.
+
+    Intermediate mappings missing from ``base`` (blocks left at their defaults) are created.
+    """
+    out = dict(base)
+    for keys, value in overrides:
+        node: Any = out
+        for k in keys[:-1]:
+            child = node[k] if (isinstance(node, list) or k in node) else {}
+            child = list(child) if isinstance(child, list) else dict(child)
+            node[k] = child
+            node = child
+        node[keys[-1]] = value
+    return out
+
+
+def _dotted(keys: Key) -> str:
+    return ".".join(str(k) for k in keys)
+
+
+# ------------------------------------------------------------------------------------------ loading
+
+
+def load_sweep(path: str | PathLike[str]) -> Sweep:
+    """Read and validate a sweep file, its base scenario, every path, value and design point.
+
+    Raises
+    ------
+    SweepError
+        With every problem found, each located in the sweep file (or, for a broken base scenario, in the
+        base scenario's file).
+    """
+    from . import designs
+
+    path = Path(path)
+    try:
+        data, marks = read_yaml(path)
+        spec, spec_warnings = validate(SweepSpec, data, marks)
+    except ScenarioError as exc:
+        raise SweepError(exc.errors) from None
+    warnings = list(spec_warnings)
+
+    base_path = path.parent / spec.base
+    if not base_path.is_file():
+        raise SweepError([locate(marks, ("base",), spec.base,
+                                 f"no such file: {base_path} (paths are relative to the sweep file)")])
+    try:
+        base_data, base_marks = resolve_extends(base_path)
+        base_scenario, _ = validate(Scenario, base_data, base_marks)
+    except ScenarioError as exc:
+        lead = locate(marks, ("base",), spec.base, f"the base scenario has {len(exc.errors)} error(s), below")
+        raise SweepError([lead, *exc.errors]) from None
+    dump = base_scenario.model_dump(by_alias=True)
+    horizon = spec.horizon_days or base_scenario.horizon_days
+
+    errors: list[LocatedMessage] = []
+    checker = _Checker(base_data, base_marks, marks, errors, warnings)
+    parameters: list[Parameter] = []
+    for i, p in enumerate(spec.parameters):
+        keys, problem = split_path(dump, p.path)
+        if keys is None:
+            errors.append(locate(marks, ("parameters", i, "path"), p.path, problem))
+            continue
+        at = ("parameters", i)
+        if p.values is not None:
+            for j, v in enumerate(p.values):
+                checker.check({keys: (at + ("values", j), v)})
+        if p.range is not None:
+            lo, hi = p.range
+            checker.check({keys: (at + ("range", 0), lo)})
+            checker.check({keys: (at + ("range", 1), hi)})
+            mid = lo + (hi - lo) * 0.371  # an interior value that is not a whole number
+            checker.check({keys: (at + ("range",), mid)}, interior_of=list(p.range))
+        values = tuple(p.values) if p.values is not None else None
+        if p.range is not None and p.steps is not None:
+            values = tuple(float(x) for x in _linspace(p.range[0], p.range[1], p.steps))
+        low, high = (float(p.range[0]), float(p.range[1])) if p.range is not None else _numeric_span(values)
+        parameters.append(Parameter(p.name or p.path, p.path, keys, values, low, high))
+
+    labels: list[str | None] | None = None
+    explicit_sets: list[dict[Key, tuple[Key, Any]]] = []
+    if isinstance(spec.design, ExplicitDesign):
+        labels = [pt.label for pt in spec.design.points]
+        by_path = {p.path: p for p in parameters}
+        order = [p.path for p in spec.parameters] or list(dict.fromkeys(
+            k for pt in spec.design.points for k in pt.set))
+        for i, pt in enumerate(spec.design.points):
+            located: dict[Key, tuple[Key, Any]] = {}
+            for dotted, value in pt.set.items():
+                at = ("design", "points", i, "set", dotted)
+                keys, problem = split_path(dump, dotted)
+                if keys is None:
+                    errors.append(locate(marks, at, dotted, problem, at_key=True))
+                    continue
+                located[keys] = (at, value)
+            explicit_sets.append(located)
+        if not spec.parameters:
+            for dotted in order:
+                keys, _ = split_path(dump, dotted)
+                if keys is not None:
+                    by_path[dotted] = Parameter(dotted, dotted, keys, None, None, None)
+        parameters = [by_path[d] for d in order if d in by_path]
+
+    survival_days = list(spec.outcomes.survival_days)
+    if "survival_days" not in spec.outcomes.model_fields_set:
+        # The defaults adapt to a short horizon, as `ceasefire run` does; days the file lists must fit.
+        survival_days = [d for d in survival_days if d <= horizon] or [horizon]
+    for k, day in enumerate(survival_days):
+        if day > horizon:
+            errors.append(locate(marks, ("outcomes", "survival_days", k), day,
+                                 f"is beyond the horizon ({horizon} days)"))
+    if errors:
+        raise SweepError(_unique(errors))
+
+    # Every single value is legal; now build the design and check each point as a whole (cross-field rules).
+    design = designs.build(spec, parameters, explicit_sets, dump)
+    if isinstance(spec.design, ExplicitDesign):
+        for located in explicit_sets:
+            if located:  # a point that sets nothing is the base scenario, valid already
+                checker.check(located)
+    else:
+        checker.check_points(parameters, design.points)
+    if errors:
+        raise SweepError(_unique(errors))
+    return Sweep(
+        spec=spec, path=path, base_path=base_path, base_data=base_data, base_scenario=base_scenario,
+        base_hash=scenario_hash(base_scenario), parameters=parameters, points=design.points,
+        design=design.manifest, salib_problem=design.salib_problem, horizon_days=horizon,
+        survival_days=survival_days, labels=labels,
+        warnings=sorted(_unique(warnings), key=lambda m: (m.file or "", m.line or 0, m.column or 0)),
+    )
+
+
+def _linspace(lo: float, hi: float, n: int) -> list[float]:
+    # Exact ends, and the same numbers on every platform (no accumulated steps).
+    return [lo + (hi - lo) * k / (n - 1) if 0 < k < n - 1 else (lo if k == 0 else hi) for k in range(n)]
+
+
+def _numeric_span(values: tuple[Any, ...] | None) -> tuple[float | None, float | None]:
+    nums = [float(v) for v in values or () if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    return (min(nums), max(nums)) if nums else (None, None)
+
+
+def _unique(messages: list[LocatedMessage]) -> list[LocatedMessage]:
+    # Keyed by the printed line: values may be mappings (distributions), which do not hash.
+    return list({m.format(): m for m in messages}.values())
+
+
+class _Checker:
+    """Puts values into the base scenario, validates it, and locates what goes wrong in the sweep file."""
+
+    MAX_POINT_ERRORS = 20
+
+    def __init__(self, base: dict[str, Any], base_marks: Marks, marks: Marks, errors: list[LocatedMessage],
+                 warnings: list[LocatedMessage]) -> None:
+        self.base, self.base_marks, self.marks = base, base_marks, marks
+        self.errors, self.warnings = errors, warnings
+
+    def _validate(self, overrides: Iterable[tuple[Key, Any]]) -> tuple[list[LocatedMessage], list[LocatedMessage]]:
+        data = apply(self.base, overrides)
+        try:
+            _, warns = validate(Scenario, data, self.base_marks)
+        except ScenarioError as exc:
+            return exc.errors, []
+        return [], warns
+
+    def check(self, located: dict[Key, tuple[Key, Any]], interior_of: list[float] | None = None) -> None:
+        """Validate the base scenario with each keys -> (sweep path, value) set; locate every problem."""
+        errs, warns = self._validate((keys, value) for keys, (_, value) in located.items())
+        by_dotted = {_dotted(keys): at_value for keys, at_value in located.items()}
+        for e in errs:
+            self.errors.append(self._relocate(e, by_dotted, interior_of))
+        for w in warns if interior_of is None else ():
+            # The base file's own warnings are the scenario's business; keep those the swept values cause.
+            if any(w.path == d or w.path.startswith(d + ".") for d in by_dotted):
+                self.warnings.append(self._relocate(w, by_dotted, interior_of))
+
+    def _relocate(self, e: LocatedMessage, by_dotted: dict[str, tuple[Key, Any]],
+                  interior_of: list[float] | None) -> LocatedMessage:
+        for dotted, (at, value) in by_dotted.items():
+            if e.path == dotted or e.path.startswith(dotted + "."):
+                inner = e.path[len(dotted) + 1:]
+                message = f"{inner}: {e.message}" if inner else e.message
+                if interior_of is not None:
+                    return locate(self.marks, at, interior_of,
+                                  f"a range needs a field that takes any number in it; {show(value)}: {message}")
+                return locate(self.marks, at, value, message)
+        # A rule across fields: point at the first value set, and say which field of the scenario objects.
+        at, value = next(iter(by_dotted.values()))
+        shown = interior_of if interior_of is not None else value
+        where = e.path or "the scenario"
+        return locate(self.marks, at, shown, f"makes {where} invalid: "
+                      + (f"{show(e.value)}: " if e.value is not MISSING else "") + e.message)
+
+    def check_points(self, parameters: list[Parameter], points: list[tuple[Any, ...]]) -> None:
+        """Validate every design point as a whole; report the first few failing points at ``design``."""
+        if len(parameters) < 2:
+            return  # a single parameter's values were all checked one by one
+        failing = 0
+        for index, point in enumerate(points):
+            errs, _ = self._validate(zip((p.keys for p in parameters), point, strict=True))
+            if not errs:
+                continue
+            failing += 1
+            if failing <= self.MAX_POINT_ERRORS:
+                values = {p.path: v for p, v in zip(parameters, point, strict=True)}
+                for e in errs:
+                    self.errors.append(locate(self.marks, ("design",), values,
+                                              f"design point {index} makes {e.path or 'the scenario'} invalid: "
+                                              + (f"{show(e.value)}: " if e.value is not MISSING else "")
+                                              + e.message))
+        if failing > self.MAX_POINT_ERRORS:
+            self.errors.append(locate(self.marks, ("design",), MISSING,
+                                      f"{failing - self.MAX_POINT_ERRORS} more design points are invalid"))
+
+
+def grid_points(parameters: list[Parameter]) -> list[tuple[Any, ...]]:
+    """Every combination of the parameters' values, the first parameter varying slowest."""
+    return list(itertools.product(*(p.values or () for p in parameters)))

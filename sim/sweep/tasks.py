@@ -1,0 +1,153 @@
+"""Sweep tasks: (design point, block-aligned range of replications), and the function that runs one.
+
+A task's output is the sufficient statistics of its replications, all integers (a breakdown-day
+histogram, counts and sums of integer counts and of their squares), so adding tasks up is exact and
+order-free: the consolidated table is the same bit for bit whatever the task size, the number of
+workers or the backend. Every point uses the sweep's seed (common random numbers across points), and
+each task carries that seed and its replication range explicitly.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..engine import RunAccumulator, Task, run_task
+from ..model.streams import BLOCK_SIZE
+from ..scenario.schema import Scenario
+from .spec import Key, Sweep, apply
+
+REPLICATION_DAYS_PER_TASK = 800_000
+"""Default task size in replication-days: about a second of one core for the baseline scenario."""
+
+COUNT_COLUMNS = RunAccumulator.MEAN_COLUMNS
+"""Per-replication counts whose sums and sums of squares each task reports."""
+
+
+@dataclass(frozen=True)
+class SweepTask:
+    """Replications [start, stop) of design point ``point``, simulated with ``seed``."""
+
+    point: int
+    start: int
+    stop: int
+    seed: int
+
+    @property
+    def name(self) -> str:
+        """Stable file stem, e.g. ``p000012_r0000000-0004000``."""
+        return f"p{self.point:06d}_r{self.start:07d}-{self.stop:07d}"
+
+
+def replications_per_task(sweep: Sweep) -> int:
+    """Replications per task: the sweep file's choice, else about a second's work; whole blocks."""
+    wanted = sweep.spec.replications_per_task
+    if wanted is None:
+        wanted = REPLICATION_DAYS_PER_TASK // max(sweep.horizon_days, 1)
+    blocks = max(1, math.ceil(wanted / BLOCK_SIZE))
+    return min(blocks * BLOCK_SIZE, math.ceil(sweep.spec.replications / BLOCK_SIZE) * BLOCK_SIZE)
+
+
+def plan(sweep: Sweep, per_task: int) -> Iterator[SweepTask]:
+    """Every task of the sweep, point by point, in replication order within a point."""
+    n = sweep.spec.replications
+    for point in range(sweep.n_points):
+        for start in range(0, n, per_task):
+            yield SweepTask(point, start, min(start + per_task, n), sweep.spec.seed)
+
+
+def n_tasks(sweep: Sweep, per_task: int) -> int:
+    return sweep.n_points * math.ceil(sweep.spec.replications / per_task)
+
+
+# ------------------------------------------------------------------------------------------ in the worker
+
+_BASE: dict[str, Any] | None = None
+_CACHE: dict[tuple[str, str], Scenario] = {}
+_CACHE_SIZE = 16
+
+
+def set_base(base: dict[str, Any]) -> None:
+    """Give this process the base scenario's data (local worker initializer)."""
+    global _BASE
+    _BASE = base
+    _CACHE.clear()
+
+
+def scenario_for(base: dict[str, Any], base_hash: str, point: int,
+                 overrides: tuple[tuple[Key, Any], ...]) -> Scenario:
+    """The validated scenario of a design point (cached: a point's tasks often land on one worker).
+
+    The cache is keyed by the values set, not the point's index: a worker may serve several sweeps.
+    """
+    key = (base_hash, json.dumps(overrides, sort_keys=True, default=str))
+    scenario = _CACHE.get(key)
+    if scenario is None:
+        scenario = Scenario.model_validate(apply(base, overrides))
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = scenario
+    return scenario
+
+
+def execute(task: SweepTask, overrides: tuple[tuple[Key, Any], ...], horizon_days: int, base_hash: str,
+            base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run one task and return its statistics (see :func:`statistics`); a pure function of its arguments.
+
+    ``base`` is the base scenario's data; local workers receive it once at start-up instead.
+    """
+    started = time.perf_counter()
+    data = base if base is not None else _BASE
+    if data is None:
+        raise RuntimeError("worker has no base scenario: call set_base() in its initializer")
+    scenario = scenario_for(data, base_hash, task.point, overrides)
+    output = run_task(scenario, task.seed, Task(task.start, task.stop), horizon_days, 0)
+    record = statistics(output.columns, horizon_days)
+    record.update(point=task.point, start=task.start, stop=task.stop, seed=task.seed,
+                  seconds=time.perf_counter() - started, worker_pid=os.getpid())
+    return record
+
+
+def statistics(columns: dict[str, np.ndarray], horizon_days: int) -> dict[str, Any]:
+    """Sufficient statistics of a range of replications, all exact integers.
+
+    Parameters
+    ----------
+    columns : dict of ndarray, each shape (R,)
+        Per-replication outcomes from :meth:`sim.model.model.CeasefireModel.run`.
+    horizon_days : int
+        H [days].
+
+    Returns
+    -------
+    dict
+        ``n``; ``breakdown_histogram`` (list of H + 1 ints: index 0 = held to the horizon, d = broke down
+        on day d); ``agreements``; ``with_violation``; ``sum_<count>`` and ``sumsq_<count>`` for each count in
+        :data:`COUNT_COLUMNS`.
+    """
+    day = np.asarray(columns["breakdown_day"], dtype=np.int64)
+    hist = np.bincount(np.maximum(day, 0), minlength=horizon_days + 1)
+    if hist.size != horizon_days + 1:
+        raise ValueError(f"breakdown day beyond the horizon ({horizon_days}): {int(day.max())}")
+    record: dict[str, Any] = {
+        "n": int(day.size),
+        "breakdown_histogram": [int(x) for x in hist],
+        "agreements": int(np.count_nonzero(columns["agreement"])),
+        "with_violation": int(np.count_nonzero(columns["violations"] > 0)),
+    }
+    for name in COUNT_COLUMNS:
+        x = columns[name]
+        if not np.issubdtype(x.dtype, np.integer):
+            # Float sums would depend on how replications are grouped into tasks; refuse rather than drift.
+            raise TypeError(f"count {name!r} is {x.dtype}, expected integers")
+        x = x.astype(np.int64)
+        record[f"sum_{name}"] = int(x.sum())
+        record[f"sumsq_{name}"] = int((x * x).sum())
+    return record
