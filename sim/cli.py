@@ -39,6 +39,16 @@ class BadInput(Exception):
     """Input the user must fix; printed without traceback, exit status 2."""
 
 
+# Options shared by several commands, defined once so that they read and behave the same everywhere.
+SeedOption = Annotated[int | None, typer.Option(min=0, help="Random seed (default: drawn and reported).")]
+HorizonOption = Annotated[int | None, typer.Option(min=1, max=3650, help="Override the horizon [days].")]
+SurvivalDaysOption = Annotated[str, typer.Option(help="Days at which to report survival, e.g. 7,30,90.")]
+WorkersOption = Annotated[int | None, typer.Option(min=1, help="Worker processes (default: one per core).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
+DashboardOption = Annotated[bool, typer.Option("--dashboard", help="Also write dashboard.html into --out.")]
+DEFAULT_SURVIVAL_DAYS = "7,30,90,180"
+
+
 def fail(message: str) -> None:
     """Print an input error and exit with status 2."""
     err.print(f"error: {message}", markup=False)
@@ -193,13 +203,13 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     replications: Annotated[int, typer.Option("--replications", "-n", min=1, help="Number of replications.")] = 10_000,
-    seed: Annotated[int | None, typer.Option(min=0, help="Random seed (default: drawn and reported).")] = None,
-    horizon: Annotated[int | None, typer.Option(min=1, max=3650, help="Override the horizon [days].")] = None,
-    survival_days: Annotated[str, typer.Option(help="Days at which to report survival.")] = "7,30,90,180",
-    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default: one per core).")] = None,
+    seed: SeedOption = None,
+    horizon: HorizonOption = None,
+    survival_days: SurvivalDaysOption = DEFAULT_SURVIVAL_DAYS,
+    workers: WorkersOption = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Write a results directory here.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
-    dashboard: Annotated[bool, typer.Option("--dashboard", help="Also write dashboard.html into --out.")] = False,
+    as_json: JsonOption = False,
+    dashboard: DashboardOption = False,
 ) -> None:
     """Run a scenario and report P(ceasefire holds), survival, causes of breakdown."""
     from . import api

@@ -11,6 +11,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from sim.cli import (DEFAULT_SURVIVAL_DAYS, DashboardOption, HorizonOption, JsonOption, SeedOption,
+                     SurvivalDaysOption, WorkersOption)
+
 
 def _ci(lo: float | None, hi: float | None, digits: int = 3) -> str:
     if lo is None or hi is None:
@@ -152,13 +155,13 @@ def register(app: typer.Typer) -> None:
         scenarios: Annotated[list[Path], typer.Argument(help="Two or more scenario files; the first is the baseline.")],
         replications: Annotated[int, typer.Option("--replications", "-n", min=2,
                                                   help="Replications per scenario.")] = 10_000,
-        seed: Annotated[int | None, typer.Option(min=0, help="Shared seed (default: drawn and reported).")] = None,
-        horizon: Annotated[int | None, typer.Option(min=1, max=3650, help="Common horizon [days].")] = None,
-        survival_days: Annotated[str, typer.Option(help="Days at which to compare survival.")] = "7,30,90,180",
-        workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default: one per core).")] = None,
+        seed: SeedOption = None,
+        horizon: HorizonOption = None,
+        survival_days: SurvivalDaysOption = DEFAULT_SURVIVAL_DAYS,
+        workers: WorkersOption = None,
         out_dir: Annotated[Path | None, typer.Option("--out", help="Write a compare results directory here.")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
-        dashboard: Annotated[bool, typer.Option("--dashboard", help="Also write dashboard.html into --out.")] = False,
+        as_json: JsonOption = False,
+        dashboard: DashboardOption = False,
     ) -> None:
         """Compare scenarios with common random numbers: paired differences from the first, with 95% CIs."""
         from sim.cli import BadInput, ProgressBar, default_workers, fail, load_or_exit, out, parse_days

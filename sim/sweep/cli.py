@@ -10,6 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
+from sim.cli import DashboardOption
+
 
 class SweepProgress:
     """Progress on stderr: points done, replications per second, time left. Shown on a terminal only
@@ -65,7 +67,7 @@ def sweep(
     resume: Annotated[bool, typer.Option("--resume", help="Continue the sweep in --out where it stopped.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print points, tasks and a time estimate; run nothing.")]
     = False,
-    dashboard: Annotated[bool, typer.Option("--dashboard", help="Also write dashboard.html into --out.")] = False,
+    dashboard: DashboardOption = False,
 ) -> None:
     """Sweep scenario parameters over a design; write one row per design point to a results directory."""
     from ..cli import EXIT_BAD_INPUT, default_workers, err, fail, out
