@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .common import (
-    PALETTE, DashboardError, label, need_columns, pct, read_csv, read_json, read_parquet, versions_text,
+    PALETTE, DashboardError, label, need_columns, pct, read_csv, read_json, versions_text,
 )
 from .page import Page, Section, table_html
 
@@ -77,25 +77,23 @@ def load_sweep(directory: Path) -> SweepData:
     DashboardError
         If the manifest or results table is missing, or lacks required columns.
     """
+    # The analysis package owns the reading and checking of sweep directories; reuse it.
+    from ..analysis.errors import AnalysisError
+    from ..analysis.sweep import read_sweep
+
     directory = Path(directory)
-    manifest = read_json(directory / "manifest.json")
-    results = read_parquet(directory / "results.parquet")
-    if results is None:
-        results = read_csv(directory / "results.csv")
+    try:
+        checked = read_sweep(directory)
+    except AnalysisError as exc:
+        raise DashboardError(str(exc)) from None
+    manifest, results = checked.manifest, checked.table
     need_columns(results, ["point", "p_hold", "p_hold_ci_low", "p_hold_ci_high"], directory / "results.parquet")
-    parameters = [p for p in manifest.get("parameters") or [] if isinstance(p, dict) and p.get("path")]
-    if not parameters:
-        parameters = [{"name": c[len("param."):], "path": c[len("param."):]} for c in results.columns
-                      if c.startswith("param.")]
-    missing = [p["path"] for p in parameters if param_column(p["path"]) not in results.columns]
-    if missing:
-        raise DashboardError(f"{directory / 'results.parquet'}: columns "
-                             f"{', '.join(param_column(m) for m in missing)}: missing (swept in manifest.json)")
+    parameters = [p for p in manifest["parameters"] if isinstance(p, dict) and p.get("path")]
     analysis = directory / "analysis"
     boxes_path = analysis / "prim_boxes.json"
     boxes = read_json(boxes_path) if boxes_path.exists() else []
     return SweepData(
-        directory=directory, manifest=manifest, results=results.sort_values("point").reset_index(drop=True),
+        directory=directory, manifest=manifest, results=results,
         parameters=parameters,
         sobol=read_csv(analysis / "sobol.csv", required=False),
         morris=read_csv(analysis / "morris.csv", required=False),
