@@ -255,6 +255,12 @@ def survival_table(
             wilson[holding] = proportion_ci(holding, n, confidence)[1:]
         low[d], high[d] = wilson[holding]
 
+    # With censoring only at H the product-limit estimate equals the fraction still holding;
+    # report that exact fraction so S(H) is bit-identical to P(hold) (scipy's product differs
+    # in the last bits).
+    exact = (n - cum_broken) / n
+    if np.allclose(p, exact, rtol=0.0, atol=1e-9):
+        p = exact
     p = np.clip(p, 0.0, 1.0)
     low = np.clip(np.minimum(low, p), 0.0, 1.0)
     high = np.clip(np.maximum(high, p), 0.0, 1.0)

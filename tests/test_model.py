@@ -148,6 +148,8 @@ def test_outputs_are_finite_probabilities(baseline):
     for col in ("p", "ci_low", "ci_high", "share_holding", "share_violated", "share_broken"):
         assert table[col].between(0, 1).all(), col
     assert (np.diff(table["p"]) <= 1e-12).all()
+    # Censoring only at the horizon: the Kaplan-Meier value at H is exactly P(hold).
+    assert table["p"].iloc[-1] == result.summary()["p_hold"]
     # Real ceasefires survive lethal incidents: violations short of breakdown are common.
     held = frame["breakdown_day"].isna()
     assert (frame.loc[held, "violations"] > 0).mean() > 0.3
