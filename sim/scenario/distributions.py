@@ -30,7 +30,17 @@ class _Dist(BaseModel):
         return float(self.ppf(np.linspace(0.0005, 0.9995, 1000)).mean())
 
 
-class Beta(_Dist):
+class _Bounded(_Dist):
+    """A distribution whose subclass defines ``low`` and ``high`` with low < high."""
+
+    @model_validator(mode="after")
+    def _low_below_high(self) -> _Bounded:
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        return self
+
+
+class Beta(_Bounded):
     """Beta(a, b) rescaled to [low, high] (default [0, 1])."""
 
     dist: Literal["beta"]
@@ -39,11 +49,6 @@ class Beta(_Dist):
     low: float = Field(0.0, description="lower end of the support")
     high: float = Field(1.0, description="upper end of the support")
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Beta:
-        if not self.low < self.high:
-            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
-        return self
 
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
@@ -52,18 +57,13 @@ class Beta(_Dist):
         return self.low + (self.high - self.low) * stats.beta.ppf(uniforms, self.a, self.b)
 
 
-class Uniform(_Dist):
+class Uniform(_Bounded):
     """Uniform on [low, high]."""
 
     dist: Literal["uniform"]
     low: float
     high: float
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Uniform:
-        if not self.low < self.high:
-            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
-        return self
 
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
@@ -95,7 +95,7 @@ class Triangular(_Dist):
         return self.low + width * stats.triang.ppf(uniforms, c)
 
 
-class Normal(_Dist):
+class Normal(_Bounded):
     """Normal(mean, sd) truncated to [low, high]; both bounds are required."""
 
     dist: Literal["normal"]
@@ -106,11 +106,6 @@ class Normal(_Dist):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Normal:
-        if not self.low < self.high:
-            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
-        return self
 
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)

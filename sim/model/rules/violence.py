@@ -62,6 +62,30 @@ def attacks_and_casualties(
     return attacks, casualties
 
 
+def decision_log_odds(
+    baseline_prob: np.ndarray | float,
+    drive: np.ndarray,
+    drive_weight: np.ndarray | float,
+    trust_in_other: np.ndarray,
+    distrust_weight: np.ndarray | float,
+    boost: np.ndarray | float,
+    restraint: np.ndarray | float,
+) -> np.ndarray:
+    """Log-odds of a party's hostile act today, shape (R,).
+
+    logit P = logit(baseline) + w_drive * drive + w_d * (1 - 2 * trust) + boost - restraint,
+    so that with no drive, trust 0.5, no boost and no restraint P = baseline. The drive is
+    domestic pressure for a strike and resentment for retaliation.
+    """
+    return (
+        logit(baseline_prob)
+        + drive_weight * drive
+        + distrust_weight * (1.0 - 2.0 * trust_in_other)
+        + boost
+        - restraint
+    )
+
+
 def strike_log_odds(
     baseline_prob: np.ndarray | float,
     pressure: np.ndarray,
@@ -71,18 +95,9 @@ def strike_log_odds(
     boost: np.ndarray | float,
     restraint: np.ndarray | float,
 ) -> np.ndarray:
-    """Log-odds that a party strikes today, shape (R,).
-
-    logit P = logit(baseline) + w_p * pressure + w_d * (1 - 2 * trust) + boost - restraint,
-    so that at zero pressure, trust 0.5, no boost and no restraint P = baseline.
-    """
-    return (
-        logit(baseline_prob)
-        + pressure_weight * pressure
-        + distrust_weight * (1.0 - 2.0 * trust_in_adversary)
-        + boost
-        - restraint
-    )
+    """Log-odds that a party strikes today, driven by domestic pressure (see :func:`decision_log_odds`)."""
+    return decision_log_odds(baseline_prob, pressure, pressure_weight, trust_in_adversary, distrust_weight,
+                             boost, restraint)
 
 
 def decide(uniform: np.ndarray, log_odds: np.ndarray, eligible: np.ndarray) -> np.ndarray:
@@ -99,11 +114,6 @@ def retaliation_log_odds(
     boost: np.ndarray | float,
     restraint: np.ndarray | float,
 ) -> np.ndarray:
-    """Log-odds of hitting back on the day of a strike, shape (R,); same form as :func:`strike_log_odds`."""
-    return (
-        logit(baseline_prob)
-        + resentment_weight * resentment
-        + distrust_weight * (1.0 - 2.0 * trust_in_striker)
-        + boost
-        - restraint
-    )
+    """Log-odds of hitting back on the day of a strike, driven by resentment (see :func:`decision_log_odds`)."""
+    return decision_log_odds(baseline_prob, resentment, resentment_weight, trust_in_striker, distrust_weight,
+                             boost, restraint)
