@@ -40,7 +40,8 @@ class Party(Actor):
     State (each shape (R,)): ``pressure`` (domestic pressure to act, >= 0),
     ``support`` (domestic support, [0, 1]), ``resentment`` toward the adversary
     (>= 0), ``decree`` (a jihad decree has been issued), ``last_attacked_day``
-    (last day an armed group's attack hurt it; -inf if never), and today's
+    (last day an armed group's attack hurt it; -inf if never), ``threat_deadline`` (last day of
+    the window to carry out an open-war threat after talks collapsed; -1 if none), and today's
     ``casualties_suffered`` and ``civilians_suffered``.
     """
 
@@ -55,6 +56,7 @@ class Party(Actor):
         self.decree = np.zeros(n, dtype=bool)
         self.decree_day = np.full(n, -1, dtype=np.int64)
         self.last_attacked_day = np.full(n, -(10**9), dtype=np.int64)
+        self.threat_deadline = np.full(n, -1, dtype=np.int64)  # last day to carry out an open-war threat
         self.casualties_suffered = np.zeros(n, dtype=np.int64)
         self.civilians_suffered = np.zeros(n, dtype=np.int64)
         self.adversary: Party | None = None  # linked by the model once all agents exist

@@ -243,8 +243,8 @@ class CeasefireModel(mesa.Model):
         for p in self.parties:
             pid = p.actor_id
             daily += [f"{rule}/{pid}" for rule in (
-                "strike", "strike_casualties", "retaliation", "retaliation_casualties", "decree")]
-            occasional += [f"{rule}/{pid}" for rule in ("principal", "accept", "walkout", "open_war")]
+                "strike", "strike_casualties", "retaliation", "retaliation_casualties", "decree", "open_war")]
+            occasional += [f"{rule}/{pid}" for rule in ("principal", "accept", "walkout")]
         for m in self.mediators:
             occasional += [f"join/{m.actor_id}", f"restart/{m.actor_id}"]
         return daily, occasional
@@ -466,17 +466,11 @@ class CeasefireModel(mesa.Model):
             return np.zeros_like(collapsed)
         self.talks_active &= ~collapsed
         self.chain, self.chain_seen = breakdown.extend_chain(self.chain, self.chain_seen, "talks_collapse", collapsed)
-        for p, party in enumerate(self.parties):
-            threat = party.params.open_war
-            if threat.threatened:
-                declared = collapsed & (s[f"open_war/{party.actor_id}"] < threat.declare_prob_on_collapse)
-                self.open_war_today |= declared
-                self.open_war_by = np.where(declared & (self.open_war_by < 0), p, self.open_war_by)
         # A mediator's last-ditch restart, first in file order wins; spent once per replication.
         restarted = np.zeros_like(collapsed)
         for k, m in enumerate(self.mediators):
             ld = m.params.last_ditch
-            tries = collapsed & ~self.open_war_today & engaged[k] & ~m.restart_used & ~restarted
+            tries = collapsed & engaged[k] & ~m.restart_used & ~restarted
             ok = tries & (s[f"restart/{m.actor_id}"] < ld.restart_prob)
             m.restart_used |= ok
             restarted |= ok
@@ -488,6 +482,12 @@ class CeasefireModel(mesa.Model):
                 self._schedule_talk_day(day)
         self.talks_active |= restarted
         self.stalled_rounds = np.where(restarted, 0, self.stalled_rounds)
+        # With no restart, parties that threatened open war may carry it out in the coming days.
+        for party in self.parties:
+            threat = party.params.open_war
+            if threat.threatened:
+                party.threat_deadline = np.where(collapsed & ~restarted, self.day + threat.decision_window_days - 1,
+                                                 party.threat_deadline)
         return restarted
 
     # ------------------------------------------------------------------ strike round
@@ -603,6 +603,24 @@ class CeasefireModel(mesa.Model):
                 self.chain, self.chain_seen = breakdown.extend_chain(self.chain, self.chain_seen, "jihad_decree", issued)
                 if self._timeline is not None and issued[self._timeline_index]:
                     self._event("jihad_decree", party.actor_id, party.adversary.actor_id, {})
+
+        # Open war: within the window after a collapse with no restart, a constant daily hazard h with
+        # 1 - (1 - h)^window = declare_prob_on_collapse.
+        for p, party in enumerate(self.parties):
+            threat = party.params.open_war
+            if not threat.threatened:
+                continue
+            window = threat.decision_window_days
+            hazard = 1.0 - np.power(1.0 - np.asarray(threat.declare_prob_on_collapse, dtype=float), 1.0 / window)
+            eligible = alive & ~self.talks_active & ~self.agreement & (day <= party.threat_deadline)
+            declared = eligible & (s[f"open_war/{party.actor_id}"] < hazard)
+            if declared.any():
+                self.open_war_today |= declared
+                self.open_war_by = np.where(declared & (self.open_war_by < 0), p, self.open_war_by)
+                self.chain, self.chain_seen = breakdown.extend_chain(self.chain, self.chain_seen, "talks_collapse",
+                                                                     declared)
+                if self._timeline is not None and declared[self._timeline_index]:
+                    self._event("open_war", party.actor_id, party.adversary.actor_id, {})
 
         # Armed groups: strike damage heals, backlash recruits, an agreed crackdown is carried out (or not).
         for g in self.groups:

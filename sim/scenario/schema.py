@@ -332,7 +332,12 @@ class OpenWarSpec(Spec):
     )
     declare_prob_on_collapse: Number = quantity(
         0.3, unit="probability", ge=0.0, le=1.0,
-        doc="Probability of carrying the threat out, ending the ceasefire, when talks collapse for good.",
+        doc="Probability of carrying the threat out, ending the ceasefire, within the decision window after "
+        "talks collapse with no restart (a constant daily hazard over the window).",
+    )
+    decision_window_days: int = Field(
+        14, ge=1, le=365,
+        description="Days after a collapse during which the threat may be carried out, unless talks restart [days].",
     )
 
 
