@@ -579,9 +579,14 @@ def _range_message(model_cls: type[BaseModel], data: dict, path: Key, kind: str,
             if getattr(item, "lt", None) is not None:
                 hi, hi_open = item.lt, True
     if lo is not None and hi is not None:
-        return f"is not in {'(' if lo_open else '['}{_show(lo)}, {_show(hi)}{')' if hi_open else ']'}"
+        return f"is not in {'(' if lo_open else '['}{_bound(lo)}, {_bound(hi)}{')' if hi_open else ']'}"
     bound = next(iter(ctx.values()), None)
     return f"must be {_BOUND_WORDS[kind]} {_show(bound)}" if bound is not None else fallback
+
+
+def _bound(value: Any) -> str:
+    # Bounds read like the schema's own range messages: 1.0 -> 1, 0.5 -> 0.5.
+    return f"{value:g}" if isinstance(value, float) else _show(value)
 
 
 def _constraints(meta: Iterable[Any]) -> Iterator[Any]:
