@@ -40,7 +40,7 @@ class Party(Actor):
     State (each shape (R,)): ``pressure`` (domestic pressure to act, >= 0),
     ``support`` (domestic support, [0, 1]), ``resentment`` toward the adversary
     (>= 0), ``decree`` (a jihad decree has been issued), ``last_attacked_day``
-    (last day an armed group's attack hurt it; -inf if never), ``threat_deadline`` (last day of
+    (last day an armed group's attack hurt it; -10^9 if never), ``threat_deadline`` (last day of
     the window to carry out an open-war threat after talks collapsed; -1 if none), and today's
     ``casualties_suffered`` and ``civilians_suffered``.
     """

@@ -4,12 +4,14 @@ One instance advances R replications at once. Time is in days; day 0 is the
 start date and days 1..H are simulated. Each day, in this order (Mesa events at
 the same time run by priority):
 
-1. ``begin_day`` (HIGH): draw the day's uniforms for every stream; mediators due
-   to engage join.
+1. ``begin_day`` (HIGH): draw the day's uniforms for every daily stream; rebase
+   the trust accumulators when due; mediators due to engage join; clear the
+   day's tallies.
 2. ``talk_round`` (DEFAULT): only on days with a round for some replication
-   (the calendar, follow-ups and restarts); see :mod:`sim.model.rules.talks`.
+   (the calendar and last-ditch restarts); see :mod:`sim.model.rules.talks`.
+   When the calendar runs out without agreement or collapse, talks end quietly.
 3. ``strike_round`` (LOW): attacks, strikes, retaliation, decrees, domestic
-   politics, crackdown, violations and breakdown.
+   politics, open-war decisions, crackdown, violations and breakdown.
 
 ``model.step()`` advances one day; ``model.run()`` runs to the horizon.
 """
@@ -554,7 +556,8 @@ class CeasefireModel(mesa.Model):
                 lw.violation_evidence + lw.broken_commitment_evidence * self.agreement))
             struck_by.setdefault(self.parties.index(victim), np.zeros(n, dtype=bool))
             struck_by[self.parties.index(victim)] |= hit
-            recently_attacked = party.last_attacked_day >= day - self.window_ring.shape[0]
+            # Provoked if an attack hurt the striker on one of the window's days (today included).
+            recently_attacked = party.last_attacked_day > day - self.window_ring.shape[0]
             self.chain, self.chain_seen = breakdown.extend_chain(self.chain, self.chain_seen, "spoiler_attack", hit & (self.chain == 0) & recently_attacked)
             self.chain, self.chain_seen = breakdown.extend_chain(self.chain, self.chain_seen, "cross_border_strike", hit)
             casualties_total += civilians
@@ -617,6 +620,7 @@ class CeasefireModel(mesa.Model):
             if declared.any():
                 self.open_war_today |= declared
                 self.open_war_by = np.where(declared & (self.open_war_by < 0), p, self.open_war_by)
+                # A calm spell since the collapse may have cleared the chain: restore its first link.
                 self.chain, self.chain_seen = breakdown.extend_chain(self.chain, self.chain_seen, "talks_collapse",
                                                                      declared)
                 if self._timeline is not None and declared[self._timeline_index]:
@@ -634,6 +638,7 @@ class CeasefireModel(mesa.Model):
                 done = alive & self.agreement & (s[f"crackdown/{g.actor_id}"] < willingness)
                 g.capacity = g.capacity * (1.0 - gp.crackdown_effect_per_day * done)
                 self._observe(g.target.index, g.host.index, cooperation=lw.kept_commitment_evidence * done)
+                # The group sees its host turn on it: hostile evidence, weighted like a violation.
                 self._observe(g.index, g.host.index, hostility=lw.violation_evidence * done)
 
         # Violations, compliance evidence and the state of the ceasefire.

@@ -187,7 +187,8 @@ class TrustLearningSpec(Spec):
     )
     kept_commitment_evidence: Number = quantity(
         0.2, unit="pseudo-observations/day", ge=0.0, le=100.0,
-        doc="Cooperative evidence the target party gains on each day the host carries out an agreed crackdown.",
+        doc="Cooperative evidence the target party gains on each day the host carries out an agreed crackdown "
+        "(the armed group, for its part, gains hostile evidence about its host, weighted by violation_evidence).",
     )
     broken_commitment_evidence: Number = quantity(
         2.0, unit="pseudo-observations/event", ge=0.0, le=100.0,
