@@ -74,6 +74,17 @@ def parse_days(text: str) -> list[int]:
     return days
 
 
+def survival_days_or_exit(survival_days: str, dashboard: bool, out_dir: Path | None) -> list[int]:
+    """Check the options shared by run and compare; on bad input print it and exit 2."""
+    try:
+        days = parse_days(survival_days)
+    except BadInput as exc:
+        fail(str(exc))
+    if dashboard and out_dir is None:
+        fail("--dashboard needs --out DIR")
+    return days
+
+
 def load_or_exit(path: Path) -> Any:
     """Load a scenario, printing located warnings; on errors print them all and exit 2."""
     from .api import ScenarioWarning, load_scenario
@@ -214,12 +225,7 @@ def run(
     """Run a scenario and report P(ceasefire holds), survival, causes of breakdown."""
     from . import api
 
-    try:
-        days = parse_days(survival_days)
-    except BadInput as exc:
-        fail(str(exc))
-    if dashboard and out_dir is None:
-        fail("--dashboard needs --out DIR")
+    days = survival_days_or_exit(survival_days, dashboard, out_dir)
     spec = load_or_exit(scenario)
     bar = ProgressBar(f"Running {scenario.name}")
     try:

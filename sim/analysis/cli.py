@@ -164,19 +164,14 @@ def register(app: typer.Typer) -> None:
         dashboard: DashboardOption = False,
     ) -> None:
         """Compare scenarios with common random numbers: paired differences from the first, with 95% CIs."""
-        from sim.cli import BadInput, ProgressBar, default_workers, fail, load_or_exit, out, parse_days
+        from sim.cli import ProgressBar, default_workers, fail, load_or_exit, out, survival_days_or_exit
 
         from .compare import compare as run_compare
         from .errors import AnalysisError
 
-        try:
-            days = parse_days(survival_days)
-        except BadInput as exc:
-            fail(str(exc))
+        days = survival_days_or_exit(survival_days, dashboard, out_dir)
         if len(scenarios) < 2:
             fail(f"compare: scenarios: {len(scenarios)} given: need at least two (the first is the baseline)")
-        if dashboard and out_dir is None:
-            fail("--dashboard needs --out DIR")
         specs = [load_or_exit(path) for path in scenarios]
         bar = ProgressBar("Comparing")
         try:
