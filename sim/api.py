@@ -32,7 +32,7 @@ def load_scenario(path: str | os.PathLike[str], *, warn: bool = True) -> Scenari
         for message in loaded.warnings:
             warnings.warn(message.format(), ScenarioWarning, stacklevel=2)
     scenario = loaded.model
-    object.__setattr__(scenario, "__source__", str(path))  # remembered for reports, not part of the data
+    scenario._source = str(path)
     return scenario
 
 
@@ -77,7 +77,7 @@ def run(
         replications_per_task=replications_per_task, trajectory_replications=trajectory_replications,
         keep_replications=keep_replications, progress=progress,
     )
-    source = getattr(scenario, "__source__", None)
+    source = scenario.source
     return RunResult(
         scenario=scenario, seed=int(seed), n_replications=n_replications, horizon_days=acc.horizon_days,
         stats=acc, replications=replications_frame(acc), source=str(Path(source)) if source else None,

@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
+    PrivateAttr,
     TypeAdapter,
     ValidationError,
     WithJsonSchema,
@@ -641,6 +642,13 @@ class Scenario(Spec):
     talks: TalksSpec = Field(default_factory=TalksSpec, description="Talk calendar and rounds.")
     mediation: MediationEffectsSpec = Field(default_factory=MediationEffectsSpec, description="Mediators' restraint.")
     ceasefire: CeasefireSpec = Field(default_factory=CeasefireSpec, description="Violations and breakdown.")
+    # The file the scenario was loaded from, for reports; not part of the scenario's data.
+    _source: str | None = PrivateAttr(None)
+
+    @property
+    def source(self) -> str | None:
+        """The file this scenario was loaded from, if any."""
+        return self._source
 
     # ----------------------------------------------------------------- cross-references
 
