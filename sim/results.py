@@ -17,7 +17,7 @@ import yaml
 
 from . import outcomes
 from .engine import RunAccumulator
-from .model.rules.breakdown import STATUS_NAMES, decode_chain
+from .model.submodels.breakdown import STATUS_NAMES, decode_chain
 from .scenario.schema import Scenario
 
 DEFAULT_SURVIVAL_DAYS = (7, 30, 90, 180)

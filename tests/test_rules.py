@@ -1,4 +1,4 @@
-"""Tests for the pure, vectorized rules in :mod:`sim.model.rules`.
+"""Tests for the pure, vectorized rules in :mod:`sim.model.submodels`.
 
 Statistical checks use fixed seeds; each tolerance is stated next to it as a
 multiple of the standard error of the estimate for the sample used.
@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.model.rules import breakdown, domestic, mediation, talks, trust, violence
-from sim.model.rules.draws import logistic, logit, poisson_from_uniform
+from sim.model import trust
+from sim.model.submodels import armed_groups, breakdown, domestic, mediation, talks, violence
+from sim.model.draws import logistic, logit, poisson_from_uniform
 
 # The largest value numpy's Generator.random() can return.
 TOP_UNIFORM = 1.0 - 2.0**-53
@@ -142,104 +143,6 @@ def test_poisson_top_uniform_stays_near_the_quantile():
 
 
 # --------------------------------------------------------------------------- #
-# trust
-# --------------------------------------------------------------------------- #
-def test_daily_retention_half_life():
-    h = np.array([1.0, 2.0, 7.0, 60.0, 3650.0])
-    lam = trust.daily_retention(h)
-    assert lam.shape == h.shape
-    np.testing.assert_allclose(lam**h, 0.5, rtol=1e-12)
-    assert trust.daily_retention(1.0) == 0.5
-    assert np.all(np.diff(lam) > 0) and np.all(lam < 1)
-
-
-def test_evidence_weight():
-    lam = trust.daily_retention(10.0)
-    assert trust.evidence_weight(lam, 5, 5) == 1.0
-    np.testing.assert_allclose(trust.evidence_weight(lam, 0, 10), 0.5)
-    np.testing.assert_allclose(trust.evidence_weight(lam, 20, 10), 2.0)
-
-
-@pytest.mark.parametrize("day,reference_day", [(0, 0), (17, 0), (100, 64), (3, 128)])
-def test_trust_mean_is_prior_mean_without_evidence(day, reference_day):
-    rng = np.random.default_rng(1)
-    a0, b0 = rng.uniform(0.05, 50, (2, 100))
-    lam = trust.daily_retention(rng.uniform(1, 500, 100))
-    got = trust.trust_mean(a0, b0, np.zeros(100), np.zeros(100), lam, day, reference_day)
-    np.testing.assert_allclose(got, a0 / (a0 + b0), rtol=1e-14)
-
-
-def test_trust_half_life_semantics():
-    # One unit of cooperation seen on day 0 counts for one half after h days.
-    h = 12.0
-    lam = trust.daily_retention(h)
-    acc = 3.0 * trust.evidence_weight(lam, 0, 0)
-    got = trust.trust_mean(1.0, 1.0, acc, 0.0, lam, 12, 0)
-    np.testing.assert_allclose(got, (1 + 1.5) / (2 + 1.5), rtol=1e-12)
-
-
-def _lazy_trust_path(a0, b0, coop, host, lam, rebase_every):
-    """Trust each day from the lazy accumulators, rebased as the model does."""
-    n_days = coop.shape[0]
-    ca, ha = np.zeros_like(a0), np.zeros_like(b0)
-    ref = 0
-    out = np.empty_like(coop)
-    for day in range(n_days):
-        if rebase_every is not None and day - ref >= rebase_every:
-            factor = np.power(lam, float(day - ref))
-            ca, ha = ca * factor, ha * factor
-            ref = day
-        w = trust.evidence_weight(lam, day, ref)
-        ca = ca + w * coop[day]
-        ha = ha + w * host[day]
-        out[day] = trust.trust_mean(a0, b0, ca, ha, lam, day, ref)
-    return out
-
-
-@pytest.mark.parametrize("rebase_every", [trust.REBASE_EVERY_DAYS, 5, None])
-def test_lazy_discounting_equals_daily_decay(rebase_every):
-    rng = np.random.default_rng(2025)
-    r, n_days = 6, 300
-    half_life = np.array([1.0, 1.5, 7.0, 30.0, 365.0, 1e4])
-    lam = trust.daily_retention(half_life)
-    a0, b0 = rng.uniform(0.1, 20, (2, r))
-    coop = rng.exponential(0.3, (n_days, r)) * (rng.random((n_days, r)) < 0.7)
-    host = rng.poisson(0.2, (n_days, r)).astype(float)
-    # Reference: decay yesterday's evidence by one day, then add today's.
-    a_ev, b_ev = np.zeros(r), np.zeros(r)
-    expected = np.empty((n_days, r))
-    for day in range(n_days):
-        a_ev = lam * a_ev + coop[day]
-        b_ev = lam * b_ev + host[day]
-        expected[day] = (a0 + a_ev) / (a0 + a_ev + b0 + b_ev)
-    got = _lazy_trust_path(a0, b0, coop, host, lam, rebase_every)
-    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
-    assert np.all((got > 0) & (got < 1))
-
-
-def test_rebasing_leaves_trust_unchanged():
-    rng = np.random.default_rng(9)
-    lam = trust.daily_retention(rng.uniform(1, 200, 50))
-    a0, b0, ca, ha = rng.uniform(0.1, 10, (4, 50))
-    old_ref, day = 10, 90
-    before = trust.trust_mean(a0, b0, ca, ha, lam, day, old_ref)
-    for new_ref in (11, 74, 90):
-        factor = trust.evidence_weight(lam, old_ref, new_ref)
-        after = trust.trust_mean(a0, b0, ca * factor, ha * factor, lam, day, new_ref)
-        np.testing.assert_allclose(after, before, rtol=1e-12)
-
-
-def test_trust_moves_with_evidence():
-    lam = trust.daily_retention(30.0)
-    base = trust.trust_mean(2.0, 2.0, 0.0, 0.0, lam, 0, 0)
-    assert trust.trust_mean(2.0, 2.0, 1.0, 0.0, lam, 0, 0) > base
-    assert trust.trust_mean(2.0, 2.0, 0.0, 1.0, lam, 0, 0) < base
-    # Forgetting: the same evidence matters less 60 days later.
-    later = trust.trust_mean(2.0, 2.0, 0.0, 1.0, lam, 60, 0)
-    assert trust.trust_mean(2.0, 2.0, 0.0, 1.0, lam, 0, 0) < later < base
-
-
-# --------------------------------------------------------------------------- #
 # violence
 # --------------------------------------------------------------------------- #
 def test_attack_rate_formula():
@@ -247,7 +150,7 @@ def test_attack_rate_formula():
     progress = np.array([0.0, 0.4, 1.0, 0.7])
     decree = np.array([False, True, False, True])
     recruitment = np.array([0.0, 0.1, 0.3, 0.0])
-    got = violence.attack_rate(0.3, sanctuary, progress, 2.0, decree, 4.0, recruitment)
+    got = armed_groups.attack_rate(0.3, sanctuary, progress, 2.0, decree, 4.0, recruitment)
     expected = 0.3 * sanctuary * (1 + 2.0 * progress) * np.where(decree, 4.0, 1.0) * (1 + recruitment)
     np.testing.assert_allclose(got, expected, rtol=1e-15)
     np.testing.assert_allclose(got, [0.3, 0.3 * 0.5 * 1.8 * 4 * 1.1, 0.3 * 0.2 * 3 * 1.3, 0.3 * 2.4 * 4])
@@ -257,13 +160,13 @@ def test_attack_rate_decree_and_spoiler_terms():
     ones, zeros = np.ones(3), np.zeros(3)
     off = np.zeros(3, dtype=bool)
     on = np.ones(3, dtype=bool)
-    base = violence.attack_rate(0.5, ones, zeros, 3.0, off, 2.5, zeros)
+    base = armed_groups.attack_rate(0.5, ones, zeros, 3.0, off, 2.5, zeros)
     np.testing.assert_allclose(base, 0.5)  # no progress: sensitivity plays no part
-    np.testing.assert_allclose(violence.attack_rate(0.5, ones, zeros, 3.0, on, 2.5, zeros), 1.25)
+    np.testing.assert_allclose(armed_groups.attack_rate(0.5, ones, zeros, 3.0, on, 2.5, zeros), 1.25)
     progress = np.array([0.0, 0.5, 1.0])
-    rates = violence.attack_rate(0.5, ones, progress, 3.0, off, 2.5, zeros)
+    rates = armed_groups.attack_rate(0.5, ones, progress, 3.0, off, 2.5, zeros)
     np.testing.assert_allclose(np.diff(rates), 0.5 * 3.0 * 0.5)  # linear in progress, slope base * sensitivity
-    np.testing.assert_allclose(violence.attack_rate(0.5, ones, progress, 0.0, off, 2.5, zeros), 0.5)
+    np.testing.assert_allclose(armed_groups.attack_rate(0.5, ones, progress, 0.0, off, 2.5, zeros), 0.5)
 
 
 def test_attacks_and_casualties_means():
@@ -271,7 +174,7 @@ def test_attacks_and_casualties_means():
     rng = np.random.default_rng(44)
     u_a, u_c = rng.random((2, n))
     rate, per_attack = 0.7, 3.0
-    attacks, casualties = violence.attacks_and_casualties(u_a, u_c, np.full(n, rate), per_attack, np.ones(n, bool))
+    attacks, casualties = armed_groups.attacks_and_casualties(u_a, u_c, np.full(n, rate), per_attack, np.ones(n, bool))
     assert attacks.dtype == np.int64 and casualties.dtype == np.int64
     # Attacks ~ Poisson(0.7): SE of the mean sqrt(0.7 / n) = 0.0019; allow 5 SE.
     assert abs(attacks.mean() - rate) < 5 * np.sqrt(rate / n)
@@ -288,7 +191,7 @@ def test_attacks_zero_where_inactive():
     rng = np.random.default_rng(45)
     u_a, u_c = rng.random((2, n))
     active = rng.random(n) < 0.5
-    attacks, casualties = violence.attacks_and_casualties(u_a, u_c, np.full(n, 5.0), 2.0, active)
+    attacks, casualties = armed_groups.attacks_and_casualties(u_a, u_c, np.full(n, 5.0), 2.0, active)
     assert np.all(attacks[~active] == 0) and np.all(casualties[~active] == 0)
     # With mean 5 nearly every active replication attacks (P(0) = 0.7 %).
     assert np.mean(attacks[active] > 0) > 0.98

@@ -1,15 +1,14 @@
-"""The actors: Mesa agents whose state is held as arrays over replications.
+"""The actors as Mesa agents: named views on the stacked state.
 
-Each agent advances R replications at once: every state variable below is a
-numpy array of shape (R,) (R = 1 is an ordinary single run). Parameters come
-from the scenario through :class:`~sim.model.params.ParameterSampler`: floats,
-or arrays of shape (R,) where the scenario gives a distribution.
+The state of every actor lives in :class:`sim.model.state.State`, stacked by
+kind; an agent is a window on its own row, addressed by its actor id, so that
+``model.actors["pakistan"].pressure`` is Pakistan's domestic pressure in every
+replication, shape (R,). Agents hold no state of their own.
 """
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
@@ -18,75 +17,72 @@ if TYPE_CHECKING:
     from .model import CeasefireModel
 
 
+class _Row:
+    """A read-only attribute: one row of a stacked state array."""
+
+    def __init__(self, kind: str, name: str) -> None:
+        self.kind, self.name = kind, name
+
+    def __get__(self, agent: Actor | None, owner: type) -> Any:
+        if agent is None:
+            return self
+        block = getattr(agent.model.state, self.kind)
+        return getattr(block, self.name)[agent.index]
+
+
 class Actor(mesa.Agent):
-    """Common to all actors: id, display name, role, issue priorities."""
+    """Common to all actors: id, display name, and row in its kind's arrays.
+
+    Attributes
+    ----------
+    actor_id : str
+    name : str
+    index : int
+        Row of this actor in its kind's state and parameter arrays.
+    trust_index : int
+        Row of this actor in the trust ledger.
+    """
 
     role: str = ""
+    kind: str = ""
+    model: CeasefireModel
 
-    def __init__(self, model: CeasefireModel, actor_id: str, params: SimpleNamespace, index: int) -> None:
+    def __init__(self, model: CeasefireModel, actor_id: str, name: str) -> None:
         super().__init__(model)
         self.actor_id = actor_id
-        self.name = params.name
-        self.params = params
-        self.index = index  # position in the model's trust arrays
+        self.name = name
+        self.index = getattr(model.topology, f"{self.kind}_ids").index(actor_id)
+        self.trust_index = model.topology.actor_index(actor_id)
+
+    def trust_in(self, other: str) -> np.ndarray:
+        """This actor's trust in another (an actor id) today, shape (R,)."""
+        return self.model.trust(self.actor_id, other)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.actor_id!r})"
 
 
 class Party(Actor):
-    """A state or de facto authority, party to the ceasefire.
+    """A state or de facto authority, party to the ceasefire (see :class:`sim.model.state.PartyState`)."""
 
-    State (each shape (R,)): ``pressure`` (domestic pressure to act, >= 0),
-    ``support`` (domestic support, [0, 1]), ``resentment`` toward the adversary
-    (>= 0), ``decree`` (a jihad decree has been issued), ``last_attacked_day``
-    (last day an armed group's attack hurt it; -10^9 if never), ``threat_deadline`` (last day of
-    the window to carry out an open-war threat after talks collapsed; -1 if none), and today's
-    ``casualties_suffered`` and ``civilians_suffered``.
-    """
-
-    role = "party"
-
-    def __init__(self, model: CeasefireModel, actor_id: str, params: SimpleNamespace, index: int) -> None:
-        super().__init__(model, actor_id, params, index)
-        n = model.n_replications
-        self.pressure = np.zeros(n)
-        self.support = np.broadcast_to(np.asarray(params.domestic.initial_support, dtype=float), (n,)).copy()
-        self.resentment = np.zeros(n)
-        self.decree = np.zeros(n, dtype=bool)
-        self.decree_day = np.full(n, -1, dtype=np.int64)
-        self.last_attacked_day = np.full(n, -(10**9), dtype=np.int64)
-        self.threat_deadline = np.full(n, -1, dtype=np.int64)  # last day to carry out an open-war threat
-        self.casualties_suffered = np.zeros(n, dtype=np.int64)
-        self.civilians_suffered = np.zeros(n, dtype=np.int64)
-        self.adversary: Party | None = None  # linked by the model once all agents exist
-
-    def start_day(self) -> None:
-        """Clear today's tallies."""
-        self.casualties_suffered[:] = 0
-        self.civilians_suffered[:] = 0
+    role, kind = "party", "party"
+    pressure = _Row("parties", "pressure")
+    support = _Row("parties", "support")
+    resentment = _Row("parties", "resentment")
+    decree = _Row("parties", "decree")
+    decree_day = _Row("parties", "decree_day")
+    last_attacked_day = _Row("parties", "last_attacked_day")
+    threat_deadline = _Row("parties", "threat_deadline")
 
 
 class ArmedGroup(Actor):
-    """A non-state armed group that can spoil the deal.
+    """A non-state armed group that can spoil the deal (see :class:`sim.model.state.GroupState`)."""
 
-    State (each shape (R,)): ``capacity`` (share of capacity the sanctuary
-    supports, lowered for good by a crackdown), ``damage`` (share destroyed by
-    strikes, recovering), ``recruitment`` (backlash boost to the attack rate),
-    ``crackdown_level`` (agreed crackdown, 0 before an agreement).
-    """
-
-    role = "armed_group"
-
-    def __init__(self, model: CeasefireModel, actor_id: str, params: SimpleNamespace, index: int) -> None:
-        super().__init__(model, actor_id, params, index)
-        n = model.n_replications
-        self.capacity = np.broadcast_to(np.asarray(params.sanctuary, dtype=float), (n,)).copy()
-        self.damage = np.zeros(n)
-        self.recruitment = np.zeros(n)
-        self.crackdown_level = np.zeros(n)
-        self.host: Party | None = None
-        self.target: Party | None = None
+    role, kind = "armed_group", "group"
+    capacity = _Row("groups", "capacity")
+    damage = _Row("groups", "damage")
+    recruitment = _Row("groups", "recruitment")
+    crackdown_level = _Row("groups", "crackdown_level")
 
     @property
     def sanctuary(self) -> np.ndarray:
@@ -95,17 +91,12 @@ class ArmedGroup(Actor):
 
 
 class Mediator(Actor):
-    """A third party at (or near) the table.
+    """A third party at (or near) the table (see :class:`sim.model.state.MediatorState`)."""
 
-    State (each shape (R,)): ``engaged`` (at the table), ``restart_used`` (its
-    last-ditch restart has been spent).
-    """
+    role, kind = "mediator", "mediator"
+    engaged = _Row("mediators", "engaged")
+    restart_used = _Row("mediators", "restart_used")
 
-    role = "mediator"
 
-    def __init__(self, model: CeasefireModel, actor_id: str, params: SimpleNamespace, index: int) -> None:
-        super().__init__(model, actor_id, params, index)
-        n = model.n_replications
-        start = params.engagement.from_day
-        self.engaged = np.full(n, start is not None and start == 0)
-        self.restart_used = np.zeros(n, dtype=bool)
+AGENT_KINDS: dict[str, type[Actor]] = {"Party": Party, "ArmedGroup": ArmedGroup, "Mediator": Mediator}
+"""Agent class by the schema class name of an actor's spec."""

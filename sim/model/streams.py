@@ -22,6 +22,7 @@ References
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -62,7 +63,7 @@ class Streams:
         Names of streams used on some days only.
     """
 
-    def __init__(self, seed: int, replications: np.ndarray, daily: list[str], occasional: list[str] = ()) -> None:
+    def __init__(self, seed: int, replications: np.ndarray, daily: list[str], occasional: Sequence[str] = ()) -> None:
         self.replications = np.asarray(replications, dtype=np.int64)
         blocks = np.unique(self.replications // BLOCK_SIZE)
         self.blocks = blocks
@@ -84,6 +85,7 @@ class Streams:
         self.today = self._buffer if self._take is None else np.empty((len(self.names), self.replications.size))
         self.day = 0
         self._drawn_through = np.zeros(len(self.names), dtype=np.int64)  # last day each stream was drawn for
+        self._rows: dict[tuple[str, tuple[str, ...]], slice | list[int]] = {}
 
     def _draw(self, i: int) -> None:
         row = self._buffer[i]
@@ -108,6 +110,24 @@ class Streams:
         if self._drawn_through[i] != self.day:
             self._draw(i)
         return self.today[i]
+
+    def rows(self, rule: str, actor_ids: list[str]) -> np.ndarray:
+        """Today's uniforms of one rule for several actors (streams ``rule/actor``), shape (A, R).
+
+        A view when the streams were declared next to each other (as the model declares them).
+        """
+        key = (rule, tuple(actor_ids))
+        where = self._rows.get(key)
+        if where is None:
+            where = [self._index[f"{rule}/{aid}"] for aid in actor_ids]
+            if where and where == list(range(where[0], where[0] + len(where))):
+                where = slice(where[0], where[0] + len(where))
+            self._rows[key] = where
+        span = range(where.start, where.stop) if isinstance(where, slice) else where
+        for i in span:
+            if self._drawn_through[i] != self.day:
+                self._draw(i)
+        return self.today[where]
 
 
 def parameter_uniforms(seed: int, replications: np.ndarray, name: str) -> np.ndarray:

@@ -36,18 +36,21 @@ def poisson_from_uniform(uniform: np.ndarray, mean: np.ndarray | float) -> np.nd
 
     Parameters
     ----------
-    uniform : ndarray, shape (R,)
+    uniform : ndarray, shape (R,) or (A, R)
         Uniform numbers in [0, 1).
-    mean : float or ndarray, shape (R,)
+    mean : float or ndarray, broadcastable to ``uniform``
         Poisson mean (>= 0) for each replication.
 
     Returns
     -------
-    counts : ndarray of int64, shape (R,)
+    counts : ndarray of int64, shape of ``uniform``
         The smallest k with F(k) >= u, F the Poisson CDF; a monotone function
         of ``uniform`` for a fixed mean.
     """
     u = np.asarray(uniform, dtype=float)
+    if u.ndim != 1:  # stacked actors (A, R): each element is inverted on its own
+        lam_flat = np.broadcast_to(np.asarray(mean, dtype=float), u.shape).ravel()
+        return poisson_from_uniform(u.ravel(), lam_flat).reshape(u.shape)
     lam = np.broadcast_to(np.asarray(mean, dtype=float), u.shape)
     counts = np.zeros(u.shape, dtype=np.int64)
     if lam.size == 0 or lam.max() <= 0.0:

@@ -17,7 +17,14 @@ References
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+
+from ..parameters import Parameters
+from ..state import State, Topology
+from ..streams import Streams
+from .breakdown import extend_chain
 
 
 def decay(value: np.ndarray, half_life_days: np.ndarray | float) -> np.ndarray:
@@ -72,15 +79,53 @@ def decree_issued(
     hazard_per_day: np.ndarray | float,
     resentment: np.ndarray,
     resentment_weight: np.ndarray | float,
-    fixed_day: int | None,
+    fixed_day: np.ndarray | int | None,
     day: int,
     eligible: np.ndarray,
 ) -> np.ndarray:
-    """True where a decree is issued today (at most once per replication), shape (R,).
+    """True where a decree is issued today (at most once per replication), elementwise.
 
-    P(decree today) = min(1, hazard + weight * resentment), or 1 on ``fixed_day``.
+    P(decree today) = min(1, hazard + weight * resentment), or 1 on ``fixed_day``
+    (an int or None for one party, or an array (P,) with -1 for none, for stacked parties).
     """
     prob = np.minimum(1.0, hazard_per_day + resentment_weight * resentment)
-    if fixed_day is not None and day == fixed_day:
-        prob = np.ones_like(resentment)
+    if fixed_day is not None:
+        certain = np.asarray(fixed_day) == day
+        if certain.any():
+            prob = np.where(certain[..., None] if certain.ndim else certain, 1.0, prob)
     return eligible & ~already_issued & (uniform < prob)
+
+
+@dataclass
+class Decrees:
+    """Decrees issued today, shape (P, R)."""
+
+    issued: np.ndarray
+
+
+def domestic_phase(state: State, parameters: Parameters, topology: Topology, uniforms: Streams, day: int,
+                   retaliations: np.ndarray) -> Decrees:
+    """Pressure, support and resentment move with the day's casualties; then the decree hazard.
+
+    ``retaliations`` (P, R) are the parties' own retaliations today, a source of prestige.
+    """
+    parties, pp = state.parties, parameters.parties
+    dp = pp.domestic
+    parties.pressure = pressure_after(parties.pressure, parties.casualties_suffered, dp.casualties_per_unit_pressure,
+                                      dp.pressure_half_life_days)
+    parties.support = support_after(parties.support, parties.civilians_suffered, dp.rally_per_civilian_casualty,
+                                    retaliations, pp.retaliation.prestige_gain)
+    parties.resentment = resentment_after(parties.resentment, parties.civilians_suffered,
+                                          dp.resentment_per_civilian_casualty, dp.resentment_half_life_days)
+    issued = decree_issued(uniforms.rows("decree", topology.party_ids), parties.decree, pp.decree.hazard_per_day,
+                           parties.resentment, pp.decree.resentment_weight, pp.decree_fixed_day, day,
+                           state.ceasefire.alive)
+    if issued.any():
+        parties.decree |= issued
+        parties.decree_day[issued] = day
+        actor = topology.party_actor
+        state.trust.observe(actor[topology.adversary], actor, hostility=parameters.learning.decree_evidence * issued)
+        ceasefire = state.ceasefire
+        ceasefire.chain, ceasefire.chain_seen = extend_chain(ceasefire.chain, ceasefire.chain_seen, "jihad_decree",
+                                                             issued.any(axis=0))
+    return Decrees(issued=issued)
