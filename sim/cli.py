@@ -63,6 +63,24 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+MIN_REPLICATIONS_FOR_WORKERS = 1000
+"""Below one random-stream block, a run is one task in this process: no workers to start."""
+
+
+def start_worker_server() -> None:
+    """Start the process that forks the engine's workers now, before this process loads the model.
+
+    It imports the model while this process does the same, so that on a short
+    run the workers are ready when the first task is. Same context and preload
+    as :func:`sim.engine._pool`.
+    """
+    import multiprocessing
+    import multiprocessing.forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["sim.engine"])
+    multiprocessing.forkserver.ensure_running()
+
+
 def parse_days(text: str) -> list[int]:
     """'7,30,90' -> [7, 30, 90]; raises BadInput on anything else."""
     try:
@@ -223,6 +241,8 @@ def run(
     dashboard: DashboardOption = False,
 ) -> None:
     """Run a scenario and report P(ceasefire holds), survival, causes of breakdown."""
+    if (workers or default_workers()) > 1 and replications > MIN_REPLICATIONS_FOR_WORKERS:
+        start_worker_server()
     from . import api
 
     days = survival_days_or_exit(survival_days, dashboard, out_dir)
@@ -255,8 +275,23 @@ def run(
 _COMMAND_MODULES = ("sim.sweep.cli", "sim.analysis.cli", "sim.dashboards.cli")
 
 
-def register_commands() -> None:
-    for name in _COMMAND_MODULES:
+_COMMANDS_BY_MODULE = {"sim.sweep.cli": ("sweep",), "sim.analysis.cli": ("compare", "analyze"),
+                       "sim.dashboards.cli": ("dashboard",)}
+
+
+def register_commands(argv: list[str] | None = None) -> None:
+    """Register the sub-commands that live with their subsystems.
+
+    When the command line names a command, only its module is imported, so
+    that ``ceasefire run`` does not load the sweep and analysis machinery; for
+    help, or anything else, all of them are.
+    """
+    words = [w for w in (sys.argv[1:] if argv is None else argv) if not w.startswith("-")]
+    first = words[0] if words else None
+    wanted = [m for m, commands in _COMMANDS_BY_MODULE.items() if first in commands]
+    if first in ("run", "validate"):
+        return
+    for name in wanted or _COMMAND_MODULES:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -53,21 +53,23 @@ def poisson_from_uniform(uniform: np.ndarray, mean: np.ndarray | float) -> np.nd
         return poisson_from_uniform(u.ravel(), lam_flat).reshape(u.shape)
     lam = np.broadcast_to(np.asarray(mean, dtype=float), u.shape)
     counts = np.zeros(u.shape, dtype=np.int64)
-    if lam.size == 0 or lam.max() <= 0.0:
+    # Means are often zero (no attack, no strike): work on the positive ones only.
+    positive = np.flatnonzero(lam > 0.0)
+    if not positive.size:
         return counts
-    if lam.max() > _SEARCH_MEAN_LIMIT:
-        large = lam > _SEARCH_MEAN_LIMIT
-        counts[large] = np.maximum(0, stats.poisson.ppf(u[large], lam[large])).astype(np.int64)
-        positive = (lam > 0) & ~large
-    else:
-        positive = lam > 0
-    if not positive.any():
-        return counts
-    if positive.all():
+    if positive.size == lam.size:
         idx, lam_s, u_s = None, lam, u  # the common case: no subset to gather
     else:
-        idx = np.flatnonzero(positive)
-        lam_s, u_s = lam[idx], u[idx]
+        idx, lam_s, u_s = positive, lam.take(positive), u.take(positive)
+    large = lam_s > _SEARCH_MEAN_LIMIT
+    if large.any():
+        where = np.flatnonzero(large) if idx is None else idx[large]
+        counts[where] = np.maximum(0, stats.poisson.ppf(u[where], lam[where])).astype(np.int64)
+        small = np.flatnonzero(~large)
+        if not small.size:
+            return counts
+        idx = small if idx is None else idx.take(small)
+        lam_s, u_s = lam.take(idx), u.take(idx)
     pmf = np.exp(-lam_s)
     cdf = pmf.copy()
     keep = u_s > cdf
@@ -79,15 +81,17 @@ def poisson_from_uniform(uniform: np.ndarray, mean: np.ndarray | float) -> np.nd
     k = 0
     n_keep = np.count_nonzero(keep)
     while n_keep and k < k_max:
-        if 4 * n_keep < keep.size:
-            # Few replications are still above the CDF: carry on only those.
+        if 2 * n_keep < keep.size:
+            # Few replications are still above the CDF: carry on only those (one selection, five takes).
+            chosen = np.flatnonzero(keep)
             if idx is None:
                 counts[:] = sub
-                idx = np.flatnonzero(keep)
+                idx = chosen
             else:
                 counts[idx] = sub
-                idx = idx[keep]
-            lam_s, u_s, pmf, cdf, sub = lam_s[keep], u_s[keep], pmf[keep], cdf[keep], sub[keep]
+                idx = idx.take(chosen)
+            lam_s, u_s, pmf, cdf, sub = (lam_s.take(chosen), u_s.take(chosen), pmf.take(chosen), cdf.take(chosen),
+                                         sub.take(chosen))
             keep = np.ones(sub.size, dtype=bool)
         k += 1
         sub += keep

@@ -32,10 +32,12 @@ from .submodels import armed_groups, breakdown, domestic, mediation, talks, viol
 
 __all__ = ["BatchOutput", "CeasefireModel", "ModelInvariantError"]
 
-DAILY_RULES = ("attacks", "attack_casualties", "crackdown")  # per armed group
-DAILY_PARTY_RULES = ("strike", "strike_casualties", "retaliation", "retaliation_casualties", "decree", "open_war")
-TALK_PARTY_RULES = ("principal", "accept", "walkout")
-TALK_MEDIATOR_RULES = ("join", "restart")
+DAILY_RULES = ("attacks", "attack_casualties")  # per armed group
+DAILY_PARTY_RULES = ("strike", "strike_casualties", "retaliation", "retaliation_casualties", "decree")
+# Rules that act on some days only are drawn on first use in a day, with the same numbers (see Streams).
+OCCASIONAL_RULES = ("crackdown",)
+OCCASIONAL_PARTY_RULES = ("open_war", "principal", "accept", "walkout")
+OCCASIONAL_MEDIATOR_RULES = ("join", "restart")
 
 
 class ModelInvariantError(Exception):
@@ -43,12 +45,13 @@ class ModelInvariantError(Exception):
 
 
 def stream_names(topology: Topology) -> tuple[list[str], list[str]]:
-    """Streams used every day and streams used only on talk days, each rule's actors side by side."""
+    """Streams used every day and streams used on some days only, each rule's actors side by side."""
     daily = ["shock"]
     daily += [f"{rule}/{g}" for rule in DAILY_RULES for g in topology.group_ids]
     daily += [f"{rule}/{p}" for rule in DAILY_PARTY_RULES for p in topology.party_ids]
-    occasional = [f"{rule}/{p}" for rule in TALK_PARTY_RULES for p in topology.party_ids]
-    occasional += [f"{rule}/{m}" for rule in TALK_MEDIATOR_RULES for m in topology.mediator_ids]
+    occasional = [f"{rule}/{g}" for rule in OCCASIONAL_RULES for g in topology.group_ids]
+    occasional += [f"{rule}/{p}" for rule in OCCASIONAL_PARTY_RULES for p in topology.party_ids]
+    occasional += [f"{rule}/{m}" for rule in OCCASIONAL_MEDIATOR_RULES for m in topology.mediator_ids]
     return daily, occasional
 
 

@@ -2,7 +2,8 @@
 
 Every numeric field of an actor becomes one array with a row per actor of its
 kind and a column per replication: parties (P, R), armed groups (G, R),
-mediators (M, R). A field written as a distribution is drawn once per
+mediators (M, R); a single column (A, 1), which broadcasts, when no actor of
+the kind draws that field. A field written as a distribution is drawn once per
 replication, by inversion of a uniform from a stream named after the field's
 path (see :func:`sim.model.streams.parameter_uniforms`), so each uncertain
 parameter's draws are the same whatever the others are; a plain number fills
@@ -59,8 +60,9 @@ class Block:
     """A group of numeric fields read from the same place in each actor's (or the scenario's) spec.
 
     Subclasses declare their fields with the schema's names; :meth:`stacked`
-    fills each with an array (A, R) over actors, :meth:`single` with a float or
-    an array (R,) for a whole-scenario block.
+    fills each with an array (A, R) over actors, or (A, 1) when no actor draws
+    the field from a distribution, and :meth:`single` with a float or an array
+    (R,) for a whole-scenario block.
     """
 
     @classmethod
@@ -68,9 +70,11 @@ class Block:
         n = sampler.replications.size
         values = {}
         for f in fields(cls):
-            rows = np.empty((len(specs), n))
-            for k, (spec, path) in enumerate(zip(specs, paths)):
-                rows[k] = sampler.value(getattr(spec, f.name), f"{path}.{f.name}")
+            drawn = [sampler.value(getattr(spec, f.name), f"{path}.{f.name}") for spec, path in zip(specs, paths)]
+            # A field no actor draws stays one column wide: the rules then work on A numbers, not A x R.
+            rows = np.empty((len(specs), n if any(np.ndim(v) for v in drawn) else 1))
+            for k, v in enumerate(drawn):
+                rows[k] = v
             values[f.name] = rows
         return cls(**values)
 

@@ -245,7 +245,7 @@ def initial_state(scenario: Scenario, topology: Topology, parameters: Parameters
         day=0,
         parties=PartyState(
             pressure=np.zeros((n_parties, n)),
-            support=parameters.parties.domestic.initial_support.copy(),
+            support=np.broadcast_to(parameters.parties.domestic.initial_support, (n_parties, n)).copy(),
             resentment=np.zeros((n_parties, n)),
             decree=np.zeros((n_parties, n), dtype=bool),
             decree_day=np.full((n_parties, n), -1, dtype=np.int64),
@@ -255,7 +255,7 @@ def initial_state(scenario: Scenario, topology: Topology, parameters: Parameters
             civilians_suffered=np.zeros((n_parties, n), dtype=np.int64),
         ),
         groups=GroupState(
-            capacity=parameters.groups.sanctuary.copy(),
+            capacity=np.broadcast_to(parameters.groups.sanctuary, (n_groups, n)).copy(),
             damage=np.zeros((n_groups, n)),
             recruitment=np.zeros((n_groups, n)),
             crackdown_level=np.zeros((n_groups, n)),

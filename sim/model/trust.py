@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from .scatter import add_at
+
 REBASE_EVERY_DAYS = 64
 """Rebase accumulators this often: with half-lives >= 1 day weights stay below 2^64."""
 
@@ -67,6 +69,10 @@ class TrustLedger:
         self.prior_hostility[diagonal, diagonal] = 1.0
         self.cooperation = np.zeros_like(self.prior_cooperation)
         self.hostility = np.zeros_like(self.prior_hostility)
+        # Beliefs that never received evidence are their prior mean, exactly: no need to recompute them.
+        self._prior_mean = _beta_mean(self.prior_cooperation, self.prior_hostility, self.cooperation,
+                                      self.hostility, 1.0)
+        self._observed = np.zeros(self.prior_cooperation.shape[:2], dtype=bool)
         self.retention = daily_retention(memory_half_life_days)
         self.day = 0
         self.reference_day = 0
@@ -94,16 +100,19 @@ class TrustLedger:
         cooperation, hostility : ndarray, shape (R,) or (k, R), optional
             Pseudo-observations today (0 where nothing was seen).
         """
+        self._observed[observer, observed] = True
         for accumulator, evidence in ((self.cooperation, cooperation), (self.hostility, hostility)):
             if evidence is None:
                 continue
             if np.ndim(observer) == 0 and np.ndim(observed) == 0:
                 accumulator[observer, observed] += self._weight * evidence
             else:
-                np.add.at(accumulator, (observer, observed), self._weight * evidence)
+                add_at(accumulator, (np.asarray(observer), np.asarray(observed)), self._weight * evidence)
 
     def mean(self, observer: Any, observed: Any) -> np.ndarray:
         """Trust of ``observer`` in ``observed`` today: shape (R,) for scalar indices, (k, R) for arrays."""
+        if not self._observed[observer, observed].any():
+            return self._prior_mean[observer, observed]
         return _beta_mean(self.prior_cooperation[observer, observed], self.prior_hostility[observer, observed],
                           self.cooperation[observer, observed], self.hostility[observer, observed], self._discount)
 

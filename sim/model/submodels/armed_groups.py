@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..scatter import add_at, or_at
 from ..draws import poisson_from_uniform
 from ..parameters import Parameters
 from ..state import State, Topology
@@ -113,9 +114,9 @@ def attack_phase(state: State, parameters: Parameters, topology: Topology, unifo
     attacks, casualties = attacks_and_casualties(
         uniforms.rows("attacks", topology.group_ids), uniforms.rows("attack_casualties", topology.group_ids),
         rate, gp.casualties_per_attack, alive)
-    np.add.at(parties.casualties_suffered, topology.target, casualties)
+    add_at(parties.casualties_suffered, topology.target, casualties)
     hurt = np.zeros(parties.casualties_suffered.shape, dtype=bool)
-    np.logical_or.at(hurt, topology.target, casualties > 0)
+    or_at(hurt, topology.target, casualties > 0)
     parties.last_attacked_day[hurt] = day
     state.trust.observe(topology.party_actor[topology.target], topology.party_actor[topology.host],
                         hostility=parameters.learning.attack_attribution * attacks * (1.0 - monitoring))
@@ -144,8 +145,10 @@ def sanctuary_phase(state: State, parameters: Parameters, topology: Topology, un
     has_crackdown = (parameters.group_crackdown_issue >= 0)[:, None]
     willingness = crackdown_willingness(groups.crackdown_level, gp.ideological_alignment,
                                         pp.core.regional_pressure[host])
-    done = has_crackdown & state.ceasefire.alive & state.talks.agreement & (
-        uniforms.rows("crackdown", topology.group_ids) < willingness)
+    due = has_crackdown & state.ceasefire.alive & state.talks.agreement
+    if not due.any():
+        return Crackdowns(carried_out=due)
+    done = due & (uniforms.rows("crackdown", topology.group_ids) < willingness)
     groups.capacity = groups.capacity * (1.0 - gp.crackdown_effect_per_day * done)
     learning = parameters.learning
     state.trust.observe(topology.party_actor[topology.target], topology.party_actor[host],

@@ -113,6 +113,8 @@ def escalation_phase(state: State, parameters: Parameters, topology: Topology, u
     hazard = open_war_hazard(pp.open_war.declare_prob_on_collapse, pp.war_decision_window_days[:, None])
     eligible = (pp.war_threatened[:, None] & ceasefire.alive & ~talks.active & ~talks.agreement
                 & (day <= state.parties.threat_deadline))
+    if not eligible.any():
+        return OpenWar(declared=eligible)
     declared = eligible & (uniforms.rows("open_war", topology.party_ids) < hazard)
     anyone = declared.any(axis=0)
     if anyone.any():

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..draws import logistic
+from ..scatter import add_at
 from ..parameters import Parameters
 from ..state import State, Topology
 from ..streams import Streams
@@ -227,7 +228,7 @@ def talk_phase(state: State, parameters: Parameters, topology: Topology, uniform
     if has_crackdown.any():
         host = topology.host[has_crackdown]
         cost = crackdown_cost(parameters.groups.ideological_alignment[has_crackdown], pp.core.regional_pressure[host])
-        np.subtract.at(utility, host, cost * offer[parameters.group_crackdown_issue[has_crackdown]])
+        add_at(utility, host, -(cost * offer[parameters.group_crackdown_issue[has_crackdown]]))
 
     actor = topology.party_actor
     inducements = mediation.inducement_value(now.engaged, mp.inducement.value,

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..scatter import add_at, or_at
 from ..draws import logistic, logit, poisson_from_uniform
 from ..parameters import Parameters
 from ..state import State, Topology
@@ -132,8 +133,8 @@ def strike_phase(state: State, parameters: Parameters, topology: Topology, unifo
     hit = decide(uniforms.rows("strike", topology.party_ids), log_odds, ceasefire.alive)
     civilians = poisson_from_uniform(uniforms.rows("strike_casualties", topology.party_ids),
                                      hit * pp.strikes.civilian_casualties_per_strike)
-    np.add.at(parties.civilians_suffered, adversary, civilians)
-    np.add.at(parties.casualties_suffered, adversary, civilians)
+    add_at(parties.civilians_suffered, adversary, civilians)
+    add_at(parties.casualties_suffered, adversary, civilians)
     # Strikes on a host destroy its guests' sanctuary, one striker after another.
     for strikers in topology.group_strikers:
         has = strikers >= 0
@@ -144,12 +145,15 @@ def strike_phase(state: State, parameters: Parameters, topology: Topology, unifo
     state.trust.observe(actor[adversary], actor, hostility=hostile_act_evidence(
         hit, learning.violation_evidence, learning.broken_commitment_evidence, state.talks.agreement))
     struck = np.zeros_like(hit)
-    np.logical_or.at(struck, adversary, hit)
+    or_at(struck, adversary, hit)
     # Provoked if an attack hurt the first striker on one of the window's days (today included).
     any_hit = hit.any(axis=0)
     if any_hit.any():
-        first = np.argmax(hit, axis=0)
-        provoked = parties.last_attacked_day[first, np.arange(first.size)] > day - ceasefire.violation_ring.shape[0]
+        struck_today = np.flatnonzero(any_hit)
+        first = np.argmax(hit[:, struck_today], axis=0)
+        provoked = np.zeros_like(any_hit)
+        provoked[struck_today] = (parties.last_attacked_day[first, struck_today]
+                                  > day - ceasefire.violation_ring.shape[0])
         ceasefire.chain, ceasefire.chain_seen = extend_chain(ceasefire.chain, ceasefire.chain_seen, "spoiler_attack",
                                                              any_hit & (ceasefire.chain == 0) & provoked)
         ceasefire.chain, ceasefire.chain_seen = extend_chain(ceasefire.chain, ceasefire.chain_seen,
@@ -170,7 +174,7 @@ def retaliation_phase(state: State, parameters: Parameters, topology: Topology, 
     """Each party struck today decides whether to hit back at its adversary's forces.
 
     Parties decide in file order, each seeing the hostile evidence of the
-    retaliations decided before it today.
+    retaliations decided before it today (this matters only where both were struck).
     """
     parties, pp = state.parties, parameters.parties
     actor, adversary = topology.party_actor, topology.adversary
@@ -180,17 +184,20 @@ def retaliation_phase(state: State, parameters: Parameters, topology: Topology, 
     back = np.zeros_like(struck)
     if eligible.any():
         boost = parties.decree * pp.decree.retaliation_boost
-        for p in range(len(topology.party_ids)):
-            log_odds = retaliation_log_odds(
-                pp.retaliation.baseline_prob[p], parties.resentment[p], pp.retaliation.resentment_weight[p],
-                state.trust.mean(actor[p], actor[adversary[p]]), pp.retaliation.distrust_weight[p], boost[p],
-                restraint[p])
+        rp = pp.retaliation
+        # Where two parties were both struck, the later one in file order sees the earlier one's
+        # retaliation first; elsewhere the order cannot matter, and all decide at once.
+        one_at_a_time = range(len(topology.party_ids)) if (eligible.sum(axis=0) > 1).any() else [slice(None)]
+        for p in one_at_a_time:
+            log_odds = retaliation_log_odds(rp.baseline_prob[p], parties.resentment[p], rp.resentment_weight[p],
+                                            state.trust.mean(actor[p], actor[adversary[p]]), rp.distrust_weight[p],
+                                            boost[p], restraint[p])
             back[p] = decide(u_decide[p], log_odds, eligible[p])
             state.trust.observe(actor[adversary[p]], actor[p], hostility=hostile_act_evidence(
                 back[p], learning.violation_evidence, learning.broken_commitment_evidence, state.talks.agreement))
     hurt = poisson_from_uniform(uniforms.rows("retaliation_casualties", topology.party_ids),
                                 back * pp.retaliation.casualties_per_retaliation)
-    np.add.at(parties.casualties_suffered, adversary, hurt)
+    add_at(parties.casualties_suffered, adversary, hurt)
     ceasefire = state.ceasefire
     ceasefire.chain, ceasefire.chain_seen = extend_chain(ceasefire.chain, ceasefire.chain_seen, "retaliation",
                                                          back.any(axis=0))
