@@ -21,7 +21,8 @@ from scipy import stats
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Strict and finite, like the scenario fields (see schema.Spec).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     # Subclasses define support() -> (low, high) and ppf(uniforms) -> values.
 
@@ -104,7 +105,8 @@ class Normal(_Bounded):
     low: float
     high: float
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True,
+                              allow_inf_nan=False)
 
 
     def support(self) -> tuple[float, float]:

@@ -35,7 +35,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from ..scenario.loader import (
     MISSING,
@@ -79,7 +79,11 @@ class SweepError(ScenarioError):
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Strict, as scenario files are: `replications: "1000"` or `seed: true` are errors, not conversions.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+_StrictFloat = Annotated[float, Strict()]
 
 
 DottedPath = Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$", max_length=300)]
@@ -94,7 +98,8 @@ class ParameterSpec(_Spec):
                              description="Short label for reports; default: the path.")
     values: list[Any] | None = Field(None, min_length=1, max_length=100_000,
                                      description="The values to try (grid design).")
-    range: tuple[float, float] | None = Field(None, description="[low, high] of a continuous parameter.")
+    # A YAML list, so the tuple itself is lax; its numbers are strict.
+    range: tuple[_StrictFloat, _StrictFloat] | None = Field(None, strict=False, description="[low, high] of a continuous parameter.")
     steps: int | None = Field(None, ge=2, le=100_000,
                               description="Grid only: evenly spaced values across range, ends included.")
 
