@@ -6,14 +6,36 @@ Public API::
     scenario = sim.load_scenario("scenarios/pakistan_afghanistan_2025.yaml")
     result = sim.run(scenario, n_replications=10_000, seed=1)
     result.summary()["p_hold"]
+
+The names below are imported on first use (PEP 562), so that ``import sim.guard``, the command line's
+first step, does not load numpy, pandas and the model before it can handle Ctrl-C.
 """
 
 from __future__ import annotations
 
-from .api import load_scenario, run
-from .results import RunResult
-from .scenario.loader import ScenarioError
-from .scenario.schema import Scenario
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .api import load_scenario, run
+    from .results import RunResult
+    from .scenario.loader import ScenarioError
+    from .scenario.schema import Scenario
 
 __all__ = ["load_scenario", "run", "RunResult", "Scenario", "ScenarioError"]
 __version__ = "0.1.0"
+
+_HOMES = {"load_scenario": ".api", "run": ".api", "RunResult": ".results", "ScenarioError": ".scenario.loader",
+          "Scenario": ".scenario.schema"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        value = getattr(importlib.import_module(_HOMES[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + list(_HOMES))

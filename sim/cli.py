@@ -29,8 +29,31 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class CleanConsole(Console):
+    """A console that strips control and bidi characters from text (scenario names, file names) before
+    printing it, so that a scenario file cannot send escape sequences to the terminal (see guard.clean)."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        from .guard import clean
+
+        super().print(*(_cleaned(o, clean) for o in objects), **kwargs)
+
+
+def _cleaned(obj: Any, clean: Any) -> Any:
+    if isinstance(obj, str):
+        return clean(obj)
+    if isinstance(obj, Table):
+        for column in obj.columns:
+            column._cells = [clean(c) if isinstance(c, str) else c for c in column._cells]
+        if isinstance(obj.title, str):
+            obj.title = clean(obj.title)
+    return obj
+
+
+out = CleanConsole(highlight=False, soft_wrap=True)
+err = CleanConsole(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_BAD_INPUT = 2
 
@@ -46,6 +69,8 @@ SurvivalDaysOption = Annotated[str, typer.Option(help="Days at which to report s
 WorkersOption = Annotated[int | None, typer.Option(min=1, help="Worker processes (default: one per core).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
 DashboardOption = Annotated[bool, typer.Option("--dashboard", help="Also write dashboard.html into --out.")]
+OverwriteOption = Annotated[bool, typer.Option(
+    "--overwrite", help="Replace an existing non-empty --out folder (by default it is refused).")]
 DEFAULT_SURVIVAL_DAYS = "7,30,90,180"
 
 
@@ -83,6 +108,21 @@ def survival_days_or_exit(survival_days: str, dashboard: bool, out_dir: Path | N
     if dashboard and out_dir is None:
         fail("--dashboard needs --out DIR")
     return days
+
+
+def open_out_dir(out_dir: Path | None, overwrite: bool) -> Any:
+    """Check --out and take its lock before any simulation starts; None without --out.
+
+    Returns a :class:`sim.outdir.StagedFolder` to write into and commit; on a bad --out print it and exit 2.
+    """
+    if out_dir is None:
+        return None
+    from .outdir import OutputError, StagedFolder
+
+    try:
+        return StagedFolder(out_dir, overwrite=overwrite).open()
+    except OutputError as exc:
+        fail(str(exc))
 
 
 def load_or_exit(path: Path) -> Any:
@@ -221,28 +261,40 @@ def run(
     out_dir: Annotated[Path | None, typer.Option("--out", help="Write a results directory here.")] = None,
     as_json: JsonOption = False,
     dashboard: DashboardOption = False,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Run a scenario and report P(ceasefire holds), survival, causes of breakdown."""
     from . import api
+    from .guard import interrupt_note
 
     days = survival_days_or_exit(survival_days, dashboard, out_dir)
     spec = load_or_exit(scenario)
-    bar = ProgressBar(f"Running {scenario.name}")
+    staged = open_out_dir(out_dir, overwrite)
     try:
-        result = api.run(spec, n_replications=replications, seed=seed, horizon_days=horizon,
-                         workers=workers or default_workers(), progress=bar)
-    except ValueError as exc:
-        fail(str(exc))
+        interrupt_note(f"nothing was written to {out_dir}; run the command again to get its results"
+                       if out_dir is not None else "nothing was written; run the command again")
+        bar = ProgressBar(f"Running {scenario.name}")
+        try:
+            # Per-replication rows are kept only to be written; without --out memory stays flat with n.
+            result = api.run(spec, n_replications=replications, seed=seed, horizon_days=horizon,
+                             workers=workers or default_workers(), progress=bar,
+                             keep_replications=staged is not None)
+        except ValueError as exc:
+            fail(str(exc))
+        finally:
+            bar.close()
+        horizon_days = result.horizon_days
+        days = [d for d in days if d <= horizon_days] or [horizon_days]
+        summary = result.summary(days)
+        if staged is not None:
+            result.write(staged.path, days, command=sys.argv)
+            staged.commit()
+            if dashboard:
+                write_dashboard = importlib.import_module("sim.dashboards").write_dashboard
+                write_dashboard(out_dir)
     finally:
-        bar.close()
-    horizon_days = result.horizon_days
-    days = [d for d in days if d <= horizon_days] or [horizon_days]
-    summary = result.summary(days)
-    if out_dir is not None:
-        result.write(out_dir, days, command=sys.argv)
-        if dashboard:
-            write_dashboard = importlib.import_module("sim.dashboards").write_dashboard
-            write_dashboard(out_dir)
+        if staged is not None:
+            staged.close()
     if as_json:
         sys.stdout.write(json.dumps(summary, default=str) + "\n")
     else:
@@ -267,9 +319,10 @@ def register_commands() -> None:
 
 
 def main() -> None:
-    """Console entry point."""
-    register_commands()
-    app()
+    """Console entry point (see :mod:`sim.guard`, the error boundary)."""
+    from .guard import main as guarded_main
+
+    guarded_main()
 
 
 if __name__ == "__main__":

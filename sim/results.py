@@ -240,9 +240,12 @@ class RunResult:
 
 def _write_text(path: Path, text: str) -> None:
     # Write then rename, so a reader never sees half a file.
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # the pid keeps two writers apart
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def replications_frame(acc: RunAccumulator) -> pd.DataFrame | None:

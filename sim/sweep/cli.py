@@ -71,6 +71,7 @@ def sweep(
 ) -> None:
     """Sweep scenario parameters over a design; write one row per design point to a results directory."""
     from ..cli import EXIT_BAD_INPUT, default_workers, err, fail, out
+    from ..guard import exit_status_for_interrupt, interrupt_accounted, interrupt_note
     from . import load_sweep
     from .runner import dry_run as plan_dry_run
     from .runner import run_sweep
@@ -112,6 +113,17 @@ def sweep(
         out.print(f"results would go to {target}", markup=False)
         return
 
+    from ..outdir import FolderLock, OutputError
+
+    if target.exists() and not target.is_dir():
+        fail(f"--out {target}: exists and is not a folder; choose another --out")
+    try:
+        # One writer per sweep folder: a second sweep (or run) on it fails at once instead of mixing rows.
+        lock = FolderLock(target).acquire()
+    except OutputError as exc:
+        fail(str(exc))
+    interrupt_note(f"finished tasks are kept in {target}; continue with: ceasefire sweep {file} --out {target} "
+                   "--resume")
     bar = SweepProgress(f"Sweeping {file.name}")
     try:
         outcome = run_sweep(spec, target, workers=n_workers, scheduler=scheduler,
@@ -127,6 +139,7 @@ def sweep(
         raise
     finally:
         bar.close()
+        lock.release()
 
     done_before = outcome.tasks_skipped
     rate = outcome.replication_days_per_second
@@ -137,7 +150,8 @@ def sweep(
     if outcome.status == "interrupted":
         err.print(f"interrupted: {summary}. Finished tasks are kept; continue with:", markup=False)
         err.print(f"  ceasefire sweep {file} --out {target} --resume", markup=False)
-        raise typer.Exit(130)
+        interrupt_accounted()
+        raise typer.Exit(exit_status_for_interrupt())
     if outcome.status == "failed":
         for failure in outcome.failures:
             err.print(f"task failed twice: {failure.describe()}", markup=False)

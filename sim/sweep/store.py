@@ -256,8 +256,8 @@ class SweepStore:
         ``_CONSOLIDATE_ROWS`` points are written as they fill, so memory does not grow with the design.
         """
         design = pq.read_table(self.root / DESIGN)
-        tmp = self.root / f".{RESULTS}.tmp"
-        tmp_csv = self.root / f".{RESULTS_CSV}.tmp"
+        tmp = self.root / f".{RESULTS}.{os.getpid()}.tmp"
+        tmp_csv = self.root / f".{RESULTS_CSV}.{os.getpid()}.tmp"
         writer: pq.ParquetWriter | None = None
         schema: pa.Schema | None = None
         rows: list[dict[str, Any]] = []
