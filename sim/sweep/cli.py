@@ -65,6 +65,9 @@ def sweep(
     scheduler_file: Annotated[Path | None, typer.Option(help="Run on the Dask scheduler described in this file.")]
     = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the sweep in --out where it stopped.")] = False,
+    force_resume: Annotated[bool, typer.Option(
+        "--force-resume", help="With --resume: continue even though the code of sim/ or package versions "
+                               "changed (the table then mixes two versions).")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print points, tasks and a time estimate; run nothing.")]
     = False,
     dashboard: DashboardOption = False,
@@ -80,6 +83,8 @@ def sweep(
 
     if scheduler is not None and scheduler_file is not None:
         fail("give --scheduler or --scheduler-file, not both")
+    if force_resume and not resume:
+        fail("--force-resume goes with --resume")
     if scheduler_file is not None and not scheduler_file.is_file():
         fail(f"--scheduler-file: {scheduler_file}: no such file")
     try:
@@ -128,7 +133,7 @@ def sweep(
     try:
         outcome = run_sweep(spec, target, workers=n_workers, scheduler=scheduler,
                             scheduler_file=str(scheduler_file) if scheduler_file else None, resume=resume,
-                            progress=bar)
+                            force_resume=force_resume, progress=bar)
     except ResumeRefused as exc:
         bar.close()
         fail(str(exc))
@@ -141,6 +146,10 @@ def sweep(
         bar.close()
         lock.release()
 
+    if outcome.corrupt_tasks:
+        err.print(f"warning: {len(outcome.corrupt_tasks)} task file(s) were unreadable or changed since written "
+                  f"(first: {outcome.corrupt_tasks[0]}); moved to {target / 'tasks' / 'corrupt'} and run again",
+                  markup=False)
     done_before = outcome.tasks_skipped
     rate = outcome.replication_days_per_second
     summary = (f"{outcome.tasks_run:,} tasks run" + (f", {done_before:,} already done" if done_before else "")
