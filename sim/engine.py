@@ -15,6 +15,7 @@ import gc
 import math
 import multiprocessing as mp
 import os
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -62,6 +63,11 @@ def run_task(
 
 
 def _init_worker() -> None:
+    from .processes import die_with_parent
+
+    die_with_parent()  # no orphans after kill -9 of the command
+    # The parent handles Ctrl-C (and stops the pool); a worker interrupted mid-task would only break it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # One process per core: keep numerical libraries from starting threads of their own.
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
@@ -82,7 +88,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     # forkserver: safe with threads in the parent (progress bars, Dask), and
     # preloading the model makes each worker start fast.
     context = mp.get_context("forkserver")
-    context.set_forkserver_preload(["sim.engine"])
+    context.set_forkserver_preload(["sim._forkserver_guard", "sim.engine"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker)
 
 
@@ -105,7 +111,10 @@ def iterate_tasks(
             if i + 1 < len(tasks):
                 gc.collect()  # free the finished model's cycles (see _run_task_in_worker)
         return
-    with _pool(min(workers, len(tasks))) as pool:
+    from .processes import terminate_pool
+
+    pool = _pool(min(workers, len(tasks)))
+    try:
         # Keep a bounded number of tasks in flight so results stream in order with flat memory.
         in_flight = 2 * workers
         futures = [pool.submit(_run_task_in_worker, scenario, seed, t, *args) for t in tasks[:in_flight]]
@@ -116,6 +125,12 @@ def iterate_tasks(
             if nxt < len(tasks):
                 futures.append(pool.submit(_run_task_in_worker, scenario, seed, tasks[nxt], *args))
             yield task, output
+    except BaseException:
+        # Ctrl-C, SIGTERM, a failed task or a consumer that stopped early: stop the workers now rather
+        # than wait for the tasks in flight (shutdown(wait=True) could wait on a broken pool for ever).
+        terminate_pool(pool)
+        raise
+    pool.shutdown(wait=True)
 
 
 @dataclass

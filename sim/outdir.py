@@ -24,6 +24,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+from glob import escape as glob_escape
 from pathlib import Path
 from types import TracebackType
 
@@ -148,8 +149,10 @@ class StagedFolder:
         self.lock.acquire()
         try:
             self._check_target()  # again, now that no one else can change it
-            if self.path.exists():
-                shutil.rmtree(self.path)  # left by an earlier process with this pid that was killed
+            # With the lock held no other writer is alive: temporary folders left here are from killed ones.
+            for stale in self.target.parent.glob(f".{glob_escape(self.target.name)}.*.tmp"):
+                if stale.is_dir() and stale.name.removeprefix(f".{self.target.name}.").removesuffix(".tmp").isdigit():
+                    shutil.rmtree(stale, ignore_errors=True)
             try:
                 self.path.mkdir()
             except OSError as exc:

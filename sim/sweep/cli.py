@@ -139,6 +139,10 @@ def sweep(
         fail(str(exc))
     except OSError as exc:
         bar.close()
+        from .backends import SchedulerError
+
+        if isinstance(exc, SchedulerError):
+            fail(str(exc))
         if scheduler is not None or scheduler_file is not None:
             fail(f"cannot reach the Dask scheduler {scheduler or scheduler_file}: {exc}")
         raise

@@ -72,6 +72,10 @@ Progress = Callable[[int, int, int, int], None]
 """``progress(points_done, points_total, replications_done, replications_total)``."""
 
 
+INTERRUPT_GRACE_SECONDS = 5.0
+"""After Ctrl-C or SIGTERM, how long running tasks may take to finish and be kept (tasks last about 1 s)."""
+
+
 def prepare(sweep: Sweep, out_dir: str | PathLike[str], *, resume: bool, force_resume: bool = False
             ) -> tuple[SweepStore, dict[str, Any]]:
     """Open or create the results directory; on resume, check it holds this very sweep.
@@ -249,7 +253,7 @@ def _run(sweep: Sweep, out_dir: str | PathLike[str], backend: Backend, resume: b
             for future in list(in_flight):
                 if backend.cancel(future):
                     in_flight.pop(future, None)
-            deadline = time.monotonic() + 60.0
+            deadline = time.monotonic() + INTERRUPT_GRACE_SECONDS
             while in_flight and time.monotonic() < deadline:
                 for future in backend.wait(list(in_flight), timeout=1.0):
                     task = in_flight[future]
@@ -262,6 +266,8 @@ def _run(sweep: Sweep, out_dir: str | PathLike[str], backend: Backend, resume: b
                     store.write_task(record)
                     outcome.tasks_run += 1
                     outcome.replications_run += task.stop - task.start
+            if in_flight and hasattr(backend, "terminate"):
+                backend.terminate()  # tasks still running after the grace period are run again on resume
 
     outcome.seconds = time.perf_counter() - started
     if outcome.status == "interrupted":
