@@ -66,7 +66,8 @@ class BadInput(Exception):
 SeedOption = Annotated[int | None, typer.Option(min=0, help="Random seed (default: drawn and reported).")]
 HorizonOption = Annotated[int | None, typer.Option(min=1, max=3650, help="Override the horizon [days].")]
 SurvivalDaysOption = Annotated[str, typer.Option(help="Days at which to report survival, e.g. 7,30,90.")]
-WorkersOption = Annotated[int | None, typer.Option(min=1, help="Worker processes (default: one per core).")]
+WorkersOption = Annotated[int | None, typer.Option(
+    min=1, max=1024, help="Worker processes (default and at most: one per core; never more than tasks).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
 DashboardOption = Annotated[bool, typer.Option("--dashboard", help="Also write dashboard.html into --out.")]
 OverwriteOption = Annotated[bool, typer.Option(
@@ -86,6 +87,26 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+MAX_REPLICATIONS = 100_000_000
+"""Most replications one run or compare may ask for (about 90 minutes per scenario on 2 cores)."""
+
+MAX_WORKERS = 1024
+"""Most worker processes one may ask for; fewer are started when there are fewer cores or tasks."""
+
+
+def clamp_workers(requested: int | None, n_replications: int) -> int:
+    """Worker processes to start: the request (default one per core), at most one per core and per task."""
+    from .engine import DEFAULT_REPLICATIONS_PER_TASK
+
+    cores = default_workers()
+    tasks = max(1, -(-n_replications // DEFAULT_REPLICATIONS_PER_TASK))
+    n = min(requested or cores, cores, tasks)
+    if requested is not None and requested > cores:
+        err.print(f"note: --workers {requested}: this machine gives the command {cores} core"
+                  f"{'s' if cores != 1 else ''}; starting {n}", markup=False)
+    return n
 
 
 def parse_days(text: str) -> list[int]:
@@ -253,7 +274,8 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
-    replications: Annotated[int, typer.Option("--replications", "-n", min=1, help="Number of replications.")] = 10_000,
+    replications: Annotated[int, typer.Option("--replications", "-n", min=1, max=100_000_000,
+                                              help="Number of replications (at most 100,000,000).")] = 10_000,
     seed: SeedOption = None,
     horizon: HorizonOption = None,
     survival_days: SurvivalDaysOption = DEFAULT_SURVIVAL_DAYS,
@@ -275,10 +297,12 @@ def run(
                        if out_dir is not None else "nothing was written; run the command again")
         bar = ProgressBar(f"Running {scenario.name}")
         try:
-            # Per-replication rows are kept only to be written; without --out memory stays flat with n.
+            # Per-replication rows are never held: streamed into --out as tasks finish, or not kept at all,
+            # so memory stays flat with n.
             result = api.run(spec, n_replications=replications, seed=seed, horizon_days=horizon,
-                             workers=workers or default_workers(), progress=bar,
-                             keep_replications=staged is not None)
+                             workers=clamp_workers(workers, replications), progress=bar,
+                             keep_replications=False,
+                             replications_file=staged.path / "replications.parquet" if staged else None)
         except ValueError as exc:
             fail(str(exc))
         finally:

@@ -153,8 +153,8 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def compare(
         scenarios: Annotated[list[Path], typer.Argument(help="Two or more scenario files; the first is the baseline.")],
-        replications: Annotated[int, typer.Option("--replications", "-n", min=2,
-                                                  help="Replications per scenario.")] = 10_000,
+        replications: Annotated[int, typer.Option("--replications", "-n", min=2, max=100_000_000,
+                                                  help="Replications per scenario (at most 100,000,000).")] = 10_000,
         seed: SeedOption = None,
         horizon: HorizonOption = None,
         survival_days: SurvivalDaysOption = DEFAULT_SURVIVAL_DAYS,
@@ -165,7 +165,7 @@ def register(app: typer.Typer) -> None:
         overwrite: OverwriteOption = False,
     ) -> None:
         """Compare scenarios with common random numbers: paired differences from the first, with 95% CIs."""
-        from sim.cli import (ProgressBar, default_workers, fail, load_or_exit, open_out_dir, out,
+        from sim.cli import (ProgressBar, clamp_workers, fail, load_or_exit, open_out_dir, out,
                              survival_days_or_exit)
         from sim.guard import interrupt_note
 
@@ -183,7 +183,7 @@ def register(app: typer.Typer) -> None:
             bar = ProgressBar("Comparing")
             try:
                 result = run_compare(specs, n_replications=replications, seed=seed, horizon_days=horizon,
-                                     survival_days=days, workers=workers or default_workers(), progress=bar)
+                                     survival_days=days, workers=clamp_workers(workers, replications), progress=bar)
             except (AnalysisError, ValueError) as exc:
                 fail(str(exc))
             finally:

@@ -17,7 +17,9 @@ from typing import Annotated, Literal, Union
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy import stats
+
+# scipy.stats is imported where a quantile is computed: validating a file (``ceasefire validate``,
+# ``--dry-run``) never needs it, and it takes most of a second to import.
 
 
 class _Dist(BaseModel):
@@ -55,6 +57,8 @@ class Beta(_Bounded):
         return (self.low, self.high)
 
     def ppf(self, uniforms: np.ndarray) -> np.ndarray:
+        from scipy import stats
+
         return self.low + (self.high - self.low) * stats.beta.ppf(uniforms, self.a, self.b)
 
 
@@ -93,6 +97,8 @@ class Triangular(_Dist):
     def ppf(self, uniforms: np.ndarray) -> np.ndarray:
         width = self.high - self.low
         c = (self.mode - self.low) / width
+        from scipy import stats
+
         return self.low + width * stats.triang.ppf(uniforms, c)
 
 
@@ -115,6 +121,8 @@ class Normal(_Bounded):
     def ppf(self, uniforms: np.ndarray) -> np.ndarray:
         a = (self.low - self.mean_) / self.sd
         b = (self.high - self.mean_) / self.sd
+        from scipy import stats
+
         return stats.truncnorm.ppf(uniforms, a, b, loc=self.mean_, scale=self.sd)
 
 

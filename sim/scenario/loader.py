@@ -213,7 +213,7 @@ def _dotted(path: Key) -> str:
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("null", "bool", "int", "float", "str", "timestamp")}
-_MAX_VALUES = 100_000  # nested aliases can expand exponentially; no real scenario comes near this
+_MAX_VALUES = 300_000  # nested aliases can expand exponentially; a 100,000-value sweep list fits
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 """Largest scenario or sweep file read; the shipped ones are under 30 KB."""

@@ -58,7 +58,8 @@ def sweep(
     file: Annotated[Path, typer.Argument(help="Sweep file (YAML), e.g. experiments/trust_vs_alignment.yaml.")],
     out_dir: Annotated[Path | None, typer.Option("--out", help="Results directory (default: sweeps/<file name>).")]
     = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="Local worker processes (default: one per core).")]
+    workers: Annotated[int | None, typer.Option(min=1, max=1024, help="Local worker processes (default and at "
+                                                                  "most: one per core; never more than tasks).")]
     = None,
     scheduler: Annotated[str | None, typer.Option(help="Run on this Dask scheduler, e.g. tcp://10.0.0.5:8786.")]
     = None,
@@ -88,7 +89,7 @@ def sweep(
     if scheduler_file is not None and not scheduler_file.is_file():
         fail(f"--scheduler-file: {scheduler_file}: no such file")
     try:
-        spec = load_sweep(file)
+        spec = load_sweep(file, build=not dry_run)  # a dry run counts the points without generating them
     except SweepError as exc:
         for e in exc.errors:
             err.print(e.format(), markup=False)
@@ -97,7 +98,11 @@ def sweep(
     for w in spec.warnings:
         err.print(f"warning: {w.format()}", markup=False)
     target = out_dir if out_dir is not None else Path("sweeps") / file.stem
-    n_workers = workers or default_workers()
+    cores = default_workers()
+    n_workers = min(workers or cores, cores)  # and never more than tasks: see run_sweep
+    if workers is not None and workers > cores and scheduler is None and scheduler_file is None:
+        err.print(f"note: --workers {workers}: this machine gives the command {cores} core"
+                  f"{'s' if cores != 1 else ''}; starting at most {n_workers}", markup=False)
     if workers is not None and (scheduler is not None or scheduler_file is not None):
         err.print("note: --workers is ignored with a Dask scheduler; the cluster's workers run the tasks",
                   markup=False)

@@ -163,6 +163,8 @@ def run_sweep(
     owned = backend is None
     if backend is None:
         # Connect first: an unreachable cluster should not leave a half-started results directory behind.
+        # One worker per task at most: a pool larger than the work only costs start-up and memory.
+        workers = max(1, min(workers, n_tasks(sweep, replications_per_task(sweep))))
         backend = make_backend(sweep.base_data, workers=workers, scheduler=scheduler, scheduler_file=scheduler_file)
     try:
         return _run(sweep, out_dir, backend, resume, force_resume, progress, started)
