@@ -331,7 +331,15 @@ def run(
 _COMMAND_MODULES = ("sim.sweep.cli", "sim.analysis.cli", "sim.dashboards.cli")
 
 
+_registered = False
+
+
 def register_commands() -> None:
+    """Add the subsystems' commands to ``app`` (once, however often it is called)."""
+    global _registered
+    if _registered:
+        return
+    _registered = True
     for name in _COMMAND_MODULES:
         try:
             module = importlib.import_module(name)
