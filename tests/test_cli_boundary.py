@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -183,12 +184,51 @@ def test_a_bad_out_is_refused_before_simulating(capsys, monkeypatch, make) -> No
 
 
 def test_a_second_writer_fails_at_once(capsys) -> None:
+    Path("sw.yaml").write_text(f"name: s\nbase: {BASELINE}\nseed: 1\nreplications: 1000\nhorizon_days: 10\n"
+                               "parameters: [{path: actors.ttp.ideological_alignment, values: [0.2, 0.4]}]\n"
+                               "design: {method: grid}\n")
     with FolderLock(Path("res")):
         code, _, err = cli(capsys, "run", "tiny.yaml", "-n", "1000", "--out", "res")
         assert code == 2
         assert f"process {os.getpid()} is writing there now" in one_line(err)
-        code, _, err = cli(capsys, "sweep", "sw.yaml", "--out", "res")
+        code, _, err = cli(capsys, "sweep", "sw.yaml", "--out", "res", "--workers", "1")
+        assert code == 2
+        assert "is writing there now" in one_line(err)
+        code, _, err = cli(capsys, "compare", "tiny.yaml", "tiny.yaml", "-n", "1000", "--out", "res")
+        assert code == 2 and "is writing there now" in one_line(err)
     assert not Path("res").exists()
+    # Once the first writer is done, the folder is free.
+    code, _, err = cli(capsys, "sweep", "sw.yaml", "--out", "res", "--workers", "1")
+    assert code == 0, err
+
+
+def test_a_malformed_scheduler_file_is_one_line(capsys) -> None:
+    Path("sw.yaml").write_text(f"name: s\nbase: {BASELINE}\nseed: 1\nreplications: 1000\nhorizon_days: 10\n"
+                               "parameters: [{path: actors.ttp.ideological_alignment, values: [0.2, 0.4]}]\n"
+                               "design: {method: grid}\n")
+    Path("sched.json").write_text("{not json")
+    code, _, err = cli(capsys, "sweep", "sw.yaml", "--out", "res", "--scheduler-file", "sched.json")
+    assert code == 2
+    assert "sched.json" in one_line(err)
+    code, _, err = cli(capsys, "sweep", "sw.yaml", "--out", "res", "--scheduler", "bogus")
+    assert code == 2
+    assert "bogus" in one_line(err)
+
+
+def test_a_dask_cluster_without_workers_stops_the_sweep(monkeypatch) -> None:
+    from sim.sweep import backends
+
+    class NoWorkers:
+        def nthreads(self) -> dict:
+            return {}
+
+    backend = backends.DaskBackend.__new__(backends.DaskBackend)
+    backend.client, backend.address, backend._no_workers_since = NoWorkers(), "tcp://x:1", None
+    monkeypatch.setattr(backends, "NO_WORKERS_TIMEOUT", 0.0)
+    backend._check_workers()  # first notice: the clock starts
+    time.sleep(0.01)
+    with pytest.raises(backends.SchedulerError, match="no workers"):
+        backend._check_workers()
 
 
 def test_staged_folder_leaves_the_old_results_on_failure(tmp_path: Path) -> None:

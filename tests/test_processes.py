@@ -112,3 +112,26 @@ def test_sigterm_then_kill_9_of_a_sweep_leave_no_orphans_and_resume_completes(tm
                           cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "sw" / "results.parquet").is_file()
+
+
+def test_a_second_ctrl_c_stops_at_once_without_traceback_or_orphans(tmp_path: Path) -> None:
+    path = sweep_file(tmp_path)
+    proc = start(tmp_path, "sweep", str(path), "--workers", "2", "--out", "sw")
+    os.killpg(proc.pid, signal.SIGINT)
+    time.sleep(0.3)
+    os.killpg(proc.pid, signal.SIGINT)
+    rc, err = finish(proc)
+    assert rc == 130
+    assert "Traceback" not in err and err != "(processes left)"
+
+
+def test_ctrl_c_during_start_up_is_one_line(tmp_path: Path) -> None:
+    proc = subprocess.Popen([str(CEASEFIRE), "run", str(BASELINE), "-n", "1000"], cwd=tmp_path,
+                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(0.4)  # after the interpreter is up, while numpy, pandas and the model are imported
+    os.killpg(proc.pid, signal.SIGINT)
+    rc, err = finish(proc)
+    assert rc in (0, 130)  # 0 only if start-up and the run beat the signal
+    assert "Traceback" not in err
+    if rc == 130:
+        assert len(err.strip().splitlines()) == 1, err

@@ -162,8 +162,10 @@ class DaskBackend:
                 self.client = Client(scheduler_file=scheduler_file, timeout="10s")
             else:
                 self.client = Client(address, timeout="10s")
-        except (OSError, ValueError, TypeError, KeyError) as exc:  # unreachable, bad address, bad file
-            raise SchedulerError(f"cannot use the Dask scheduler {where}: {type(exc).__name__}: {exc}") from None
+        except Exception as exc:  # noqa: BLE001 - unreachable, bad address, a malformed file (distributed
+            # raises OSError, ValueError, KeyError, even AssertionError for these): the user's to fix
+            detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            raise SchedulerError(f"cannot use the Dask scheduler {where}: {detail}") from None
         self._no_workers_since: float | None = None
         self.address = self.client.scheduler.address
         threads = self.client.nthreads()
