@@ -331,16 +331,19 @@ def run(
 _COMMAND_MODULES = ("sim.sweep.cli", "sim.analysis.cli", "sim.dashboards.cli")
 
 
-_registered = False
+_registered: set[str] = set()
 
 
-def register_commands() -> None:
-    """Add the subsystems' commands to ``app`` (once, however often it is called)."""
-    global _registered
-    if _registered:
-        return
-    _registered = True
+def register_commands(argv: list[str] | None = None) -> None:
+    """Add the subsystems' commands to ``app``, each module once however often this is called.
+
+    ``argv`` is the command line about to run (the error boundary passes it); every module is registered
+    whatever it says.
+    """
     for name in _COMMAND_MODULES:
+        if name in _registered:
+            continue
+        _registered.add(name)
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -151,7 +151,7 @@ def run(argv: list[str] | None = None) -> int:
     try:
         from . import cli
 
-        cli.register_commands()
+        cli.register_commands(argv)
     except KeyboardInterrupt:
         _print_err("interrupted during start-up: nothing was done")
         return exit_status_for_interrupt()
