@@ -7,8 +7,9 @@ Public API::
     result = sim.run(scenario, n_replications=10_000, seed=1)
     result.summary()["p_hold"]
 
-The names below are imported on first use, so that ``import sim.cli`` (and each
-command) loads only what it needs.
+The names below are imported on first use (PEP 562), so that each command loads
+only what it needs, and the command line's first step (``sim.guard``) can handle
+Ctrl-C before numpy, pandas and the model are loaded.
 """
 
 from __future__ import annotations

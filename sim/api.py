@@ -46,6 +46,7 @@ def run(
     replications_per_task: int | None = None,
     trajectory_replications: int = DEFAULT_TRAJECTORY_REPLICATIONS,
     keep_replications: bool = True,
+    replications_file: str | os.PathLike[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
     """Simulate ``n_replications`` of a scenario.
@@ -65,6 +66,10 @@ def run(
         Worker processes (1 = this process).
     keep_replications : bool
         Keep one row per replication in ``result.replications`` (memory grows with n).
+    replications_file : path, optional
+        Stream one row per replication to this Parquet file as tasks finish, instead of keeping them
+        (memory stays flat with n; ``result.replications`` is then None). The rows are those
+        ``result.replications`` would hold.
     progress : callable, optional
         ``progress(done, total)`` after each task.
     """
@@ -72,13 +77,50 @@ def run(
         scenario = load_scenario(scenario)
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0])
-    acc = simulate(
-        scenario, n_replications=n_replications, seed=seed, horizon_days=horizon_days, workers=workers,
-        replications_per_task=replications_per_task, trajectory_replications=trajectory_replications,
-        keep_replications=keep_replications, progress=progress,
-    )
+    writer = _RowWriter(replications_file) if replications_file is not None else None
+    try:
+        acc = simulate(
+            scenario, n_replications=n_replications, seed=seed, horizon_days=horizon_days, workers=workers,
+            replications_per_task=replications_per_task, trajectory_replications=trajectory_replications,
+            keep_replications=keep_replications and writer is None, progress=progress,
+            on_task=writer.add if writer is not None else None,
+        )
+    finally:
+        if writer is not None:
+            writer.close()
     source = scenario.source
     return RunResult(
         scenario=scenario, seed=int(seed), n_replications=n_replications, horizon_days=acc.horizon_days,
         stats=acc, replications=replications_frame(acc), source=str(Path(source)) if source else None,
     )
+
+
+class _RowWriter:
+    """Appends each task's per-replication rows to one Parquet file (a row group per task)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._writer = None
+        self._schema = None
+        self._horizon: int | None = None
+
+    def add(self, task: object, output: object) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from .engine import RunAccumulator
+
+        horizon = int(output.status_counts.shape[0]) - 1  # type: ignore[attr-defined]
+        one = RunAccumulator(horizon_days=horizon)
+        one.keep_columns()
+        one.add(output)  # type: ignore[arg-type]
+        frame = replications_frame(one)
+        table = pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
+        if self._writer is None:
+            self._schema = table.schema
+            self._writer = pq.ParquetWriter(self.path, self._schema)
+        self._writer.write_table(table)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()

@@ -29,8 +29,31 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class CleanConsole(Console):
+    """A console that strips control and bidi characters from text (scenario names, file names) before
+    printing it, so that a scenario file cannot send escape sequences to the terminal (see guard.clean)."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        from .guard import clean
+
+        super().print(*(_cleaned(o, clean) for o in objects), **kwargs)
+
+
+def _cleaned(obj: Any, clean: Any) -> Any:
+    if isinstance(obj, str):
+        return clean(obj)
+    if isinstance(obj, Table):
+        for column in obj.columns:
+            column._cells = [clean(c) if isinstance(c, str) else c for c in column._cells]
+        if isinstance(obj.title, str):
+            obj.title = clean(obj.title)
+    return obj
+
+
+out = CleanConsole(highlight=False, soft_wrap=True)
+err = CleanConsole(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_BAD_INPUT = 2
 
@@ -43,9 +66,12 @@ class BadInput(Exception):
 SeedOption = Annotated[int | None, typer.Option(min=0, help="Random seed (default: drawn and reported).")]
 HorizonOption = Annotated[int | None, typer.Option(min=1, max=3650, help="Override the horizon [days].")]
 SurvivalDaysOption = Annotated[str, typer.Option(help="Days at which to report survival, e.g. 7,30,90.")]
-WorkersOption = Annotated[int | None, typer.Option(min=1, help="Worker processes (default: one per core).")]
+WorkersOption = Annotated[int | None, typer.Option(
+    min=1, max=1024, help="Worker processes (default and at most: one per core; never more than tasks).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
 DashboardOption = Annotated[bool, typer.Option("--dashboard", help="Also write dashboard.html into --out.")]
+OverwriteOption = Annotated[bool, typer.Option(
+    "--overwrite", help="Replace an existing non-empty --out folder (by default it is refused).")]
 DEFAULT_SURVIVAL_DAYS = "7,30,90,180"
 
 
@@ -72,13 +98,35 @@ def start_worker_server() -> None:
 
     It imports the model while this process does the same, so that on a short
     run the workers are ready when the first task is. Same context and preload
-    as :func:`sim.engine._pool`.
+    as :func:`sim.engine._pool` (:data:`sim.processes.WORKER_PRELOAD`).
     """
     import multiprocessing
     import multiprocessing.forkserver
 
-    multiprocessing.get_context("forkserver").set_forkserver_preload(["sim.engine"])
+    from .processes import WORKER_PRELOAD
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(WORKER_PRELOAD))
     multiprocessing.forkserver.ensure_running()
+
+
+MAX_REPLICATIONS = 100_000_000
+"""Most replications one run or compare may ask for (about 90 minutes per scenario on 2 cores)."""
+
+MAX_WORKERS = 1024
+"""Most worker processes one may ask for; fewer are started when there are fewer cores or tasks."""
+
+
+def clamp_workers(requested: int | None, n_replications: int) -> int:
+    """Worker processes to start: the request (default one per core), at most one per core and per task."""
+    from .engine import task_size
+
+    cores = default_workers()
+    tasks = max(1, -(-n_replications // task_size(n_replications, requested or cores)))
+    n = min(requested or cores, cores, tasks)
+    if requested is not None and requested > cores:
+        err.print(f"note: --workers {requested}: this machine gives the command {cores} core"
+                  f"{'s' if cores != 1 else ''}; starting {n}", markup=False)
+    return n
 
 
 def parse_days(text: str) -> list[int]:
@@ -101,6 +149,21 @@ def survival_days_or_exit(survival_days: str, dashboard: bool, out_dir: Path | N
     if dashboard and out_dir is None:
         fail("--dashboard needs --out DIR")
     return days
+
+
+def open_out_dir(out_dir: Path | None, overwrite: bool) -> Any:
+    """Check --out and take its lock before any simulation starts; None without --out.
+
+    Returns a :class:`sim.outdir.StagedFolder` to write into and commit; on a bad --out print it and exit 2.
+    """
+    if out_dir is None:
+        return None
+    from .outdir import OutputError, StagedFolder
+
+    try:
+        return StagedFolder(out_dir, overwrite=overwrite).open()
+    except OutputError as exc:
+        fail(str(exc))
 
 
 def load_or_exit(path: Path) -> Any:
@@ -231,7 +294,8 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
-    replications: Annotated[int, typer.Option("--replications", "-n", min=1, help="Number of replications.")] = 10_000,
+    replications: Annotated[int, typer.Option("--replications", "-n", min=1, max=100_000_000,
+                                              help="Number of replications (at most 100,000,000).")] = 10_000,
     seed: SeedOption = None,
     horizon: HorizonOption = None,
     survival_days: SurvivalDaysOption = DEFAULT_SURVIVAL_DAYS,
@@ -239,30 +303,44 @@ def run(
     out_dir: Annotated[Path | None, typer.Option("--out", help="Write a results directory here.")] = None,
     as_json: JsonOption = False,
     dashboard: DashboardOption = False,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Run a scenario and report P(ceasefire holds), survival, causes of breakdown."""
     if (workers or default_workers()) > 1 and replications > MIN_REPLICATIONS_FOR_WORKERS:
         start_worker_server()
     from . import api
+    from .guard import interrupt_note
 
     days = survival_days_or_exit(survival_days, dashboard, out_dir)
     spec = load_or_exit(scenario)
-    bar = ProgressBar(f"Running {scenario.name}")
+    staged = open_out_dir(out_dir, overwrite)
     try:
-        result = api.run(spec, n_replications=replications, seed=seed, horizon_days=horizon,
-                         workers=workers or default_workers(), progress=bar)
-    except ValueError as exc:
-        fail(str(exc))
+        interrupt_note(f"nothing was written to {out_dir}; run the command again to get its results"
+                       if out_dir is not None else "nothing was written; run the command again")
+        bar = ProgressBar(f"Running {scenario.name}")
+        try:
+            # Per-replication rows are never held: streamed into --out as tasks finish, or not kept at all,
+            # so memory stays flat with n.
+            result = api.run(spec, n_replications=replications, seed=seed, horizon_days=horizon,
+                             workers=clamp_workers(workers, replications), progress=bar,
+                             keep_replications=False,
+                             replications_file=staged.path / "replications.parquet" if staged else None)
+        except ValueError as exc:
+            fail(str(exc))
+        finally:
+            bar.close()
+        horizon_days = result.horizon_days
+        days = [d for d in days if d <= horizon_days] or [horizon_days]
+        summary = result.summary(days)
+        if staged is not None:
+            result.write(staged.path, days, command=sys.argv)
+            staged.commit()
+            if dashboard:
+                write_dashboard = importlib.import_module("sim.dashboards").write_dashboard
+                write_dashboard(out_dir)
     finally:
-        bar.close()
-    horizon_days = result.horizon_days
-    days = [d for d in days if d <= horizon_days] or [horizon_days]
-    summary = result.summary(days)
-    if out_dir is not None:
-        result.write(out_dir, days, command=sys.argv)
-        if dashboard:
-            write_dashboard = importlib.import_module("sim.dashboards").write_dashboard
-            write_dashboard(out_dir)
+        if staged is not None:
+            staged.close()
     if as_json:
         sys.stdout.write(json.dumps(summary, default=str) + "\n")
     else:
@@ -277,21 +355,25 @@ _COMMAND_MODULES = ("sim.sweep.cli", "sim.analysis.cli", "sim.dashboards.cli")
 
 _COMMANDS_BY_MODULE = {"sim.sweep.cli": ("sweep",), "sim.analysis.cli": ("compare", "analyze"),
                        "sim.dashboards.cli": ("dashboard",)}
+_registered: set[str] = set()
 
 
 def register_commands(argv: list[str] | None = None) -> None:
-    """Register the sub-commands that live with their subsystems.
+    """Add the subsystems' commands to ``app``, each module once however often this is called.
 
-    When the command line names a command, only its module is imported, so
-    that ``ceasefire run`` does not load the sweep and analysis machinery; for
-    help, or anything else, all of them are.
+    ``argv`` is the command line about to run (the error boundary passes it). When it names a
+    command, only that command's module is imported, so that ``ceasefire run`` does not load the
+    sweep and analysis machinery; for help, or anything else, all of them are.
     """
     words = [w for w in (sys.argv[1:] if argv is None else argv) if not w.startswith("-")]
     first = words[0] if words else None
-    wanted = [m for m, commands in _COMMANDS_BY_MODULE.items() if first in commands]
     if first in ("run", "validate"):
         return
+    wanted = [m for m, commands in _COMMANDS_BY_MODULE.items() if first in commands]
     for name in wanted or _COMMAND_MODULES:
+        if name in _registered:
+            continue
+        _registered.add(name)
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -302,9 +384,10 @@ def register_commands(argv: list[str] | None = None) -> None:
 
 
 def main() -> None:
-    """Console entry point."""
-    register_commands()
-    app()
+    """Console entry point (see :mod:`sim.guard`, the error boundary)."""
+    from .guard import main as guarded_main
+
+    guarded_main()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import gc
 import math
 import multiprocessing as mp
 import os
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -24,12 +25,16 @@ import numpy as np
 
 from .model.model import BatchOutput, CeasefireModel
 from .model.streams import BLOCK_SIZE
+from .processes import WORKER_PRELOAD
 from .scenario.schema import Scenario
 
 DEFAULT_TRAJECTORY_REPLICATIONS = 1000
 """Daily trajectories are kept for replications 0..999 only, so output size does not grow with n."""
 
 DEFAULT_REPLICATIONS_PER_TASK = 10 * BLOCK_SIZE
+
+MAX_REPLICATIONS = 100_000_000
+"""Most replications of one run: memory stays flat, but time does not (about 90 minutes on 2 cores)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,11 @@ def run_task(
 
 
 def _init_worker() -> None:
+    from .processes import die_with_parent
+
+    die_with_parent()  # no orphans after kill -9 of the command
+    # The parent handles Ctrl-C (and stops the pool); a worker interrupted mid-task would only break it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # One process per core: keep numerical libraries from starting threads of their own.
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
@@ -88,7 +98,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     # forkserver: safe with threads in the parent (progress bars, Dask), and
     # preloading the model makes each worker start fast.
     context = mp.get_context("forkserver")
-    context.set_forkserver_preload(["sim.engine"])
+    context.set_forkserver_preload(list(WORKER_PRELOAD))
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker)
 
 
@@ -111,7 +121,10 @@ def iterate_tasks(
             if i + 1 < len(tasks):
                 gc.collect()  # free the finished model's cycles (see _run_task_in_worker)
         return
-    with _pool(min(workers, len(tasks))) as pool:
+    from .processes import terminate_pool
+
+    pool = _pool(min(workers, len(tasks)))
+    try:
         # Keep a bounded number of tasks in flight so results stream in order with flat memory.
         in_flight = 2 * workers
         futures = [pool.submit(_run_task_in_worker, scenario, seed, t, *args) for t in tasks[:in_flight]]
@@ -122,6 +135,12 @@ def iterate_tasks(
             if nxt < len(tasks):
                 futures.append(pool.submit(_run_task_in_worker, scenario, seed, tasks[nxt], *args))
             yield task, output
+    except BaseException:
+        # Ctrl-C, SIGTERM, a failed task or a consumer that stopped early: stop the workers now rather
+        # than wait for the tasks in flight (shutdown(wait=True) could wait on a broken pool for ever).
+        terminate_pool(pool)
+        raise
+    pool.shutdown(wait=True)
 
 
 @dataclass
@@ -227,6 +246,8 @@ def simulate(
     progress : callable, optional
         Called as progress(replications_done, n_replications) after each task.
     """
+    if not 1 <= n_replications <= MAX_REPLICATIONS:
+        raise ValueError(f"n_replications must be in [1, {MAX_REPLICATIONS:,}], got {n_replications:,}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     horizon = horizon_days if horizon_days is not None else scenario.horizon_days

@@ -21,7 +21,7 @@ from .model.submodels.breakdown import STATUS_NAMES, decode_chain
 from .scenario.schema import Scenario
 
 DEFAULT_SURVIVAL_DAYS = (7, 30, 90, 180)
-PACKAGES = ("ceasefire-sim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "pydantic", "plotly")
+PACKAGES = ("ceasefire-sim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "pydantic", "PyYAML", "SALib", "plotly")
 
 
 def package_versions() -> dict[str, str]:
@@ -33,6 +33,24 @@ def package_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
     return versions
+
+
+def source_hash() -> str:
+    """SHA-256 of every Python source file of the installed ``sim`` package (paths and contents).
+
+    The install is editable, so version strings do not change when the code does; this hash does, and a
+    resumed sweep compares it to refuse mixing results of two models in one table.
+    """
+    import hashlib
+
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def _json_default(value: Any) -> Any:
@@ -240,9 +258,12 @@ class RunResult:
 
 def _write_text(path: Path, text: str) -> None:
     # Write then rename, so a reader never sees half a file.
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # the pid keeps two writers apart
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def replications_frame(acc: RunAccumulator) -> pd.DataFrame | None:

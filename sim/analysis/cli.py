@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sim.cli import (DEFAULT_SURVIVAL_DAYS, DashboardOption, HorizonOption, JsonOption, SeedOption,
+from sim.cli import (DEFAULT_SURVIVAL_DAYS, DashboardOption, HorizonOption, JsonOption, OverwriteOption, SeedOption,
                      SurvivalDaysOption, WorkersOption)
 
 
@@ -153,8 +153,8 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def compare(
         scenarios: Annotated[list[Path], typer.Argument(help="Two or more scenario files; the first is the baseline.")],
-        replications: Annotated[int, typer.Option("--replications", "-n", min=2,
-                                                  help="Replications per scenario.")] = 10_000,
+        replications: Annotated[int, typer.Option("--replications", "-n", min=2, max=100_000_000,
+                                                  help="Replications per scenario (at most 100,000,000).")] = 10_000,
         seed: SeedOption = None,
         horizon: HorizonOption = None,
         survival_days: SurvivalDaysOption = DEFAULT_SURVIVAL_DAYS,
@@ -162,9 +162,12 @@ def register(app: typer.Typer) -> None:
         out_dir: Annotated[Path | None, typer.Option("--out", help="Write a compare results directory here.")] = None,
         as_json: JsonOption = False,
         dashboard: DashboardOption = False,
+        overwrite: OverwriteOption = False,
     ) -> None:
         """Compare scenarios with common random numbers: paired differences from the first, with 95% CIs."""
-        from sim.cli import ProgressBar, default_workers, fail, load_or_exit, out, survival_days_or_exit
+        from sim.cli import (ProgressBar, clamp_workers, fail, load_or_exit, open_out_dir, out,
+                             survival_days_or_exit)
+        from sim.guard import interrupt_note
 
         from .compare import compare as run_compare
         from .errors import AnalysisError
@@ -173,19 +176,27 @@ def register(app: typer.Typer) -> None:
         if len(scenarios) < 2:
             fail(f"compare: scenarios: {len(scenarios)} given: need at least two (the first is the baseline)")
         specs = [load_or_exit(path) for path in scenarios]
-        bar = ProgressBar("Comparing")
+        staged = open_out_dir(out_dir, overwrite)
         try:
-            result = run_compare(specs, n_replications=replications, seed=seed, horizon_days=horizon,
-                                 survival_days=days, workers=workers or default_workers(), progress=bar)
-        except (AnalysisError, ValueError) as exc:
-            fail(str(exc))
+            interrupt_note(f"nothing was written to {out_dir}; run the command again to get its results"
+                           if out_dir is not None else "nothing was written; run the command again")
+            bar = ProgressBar("Comparing")
+            try:
+                result = run_compare(specs, n_replications=replications, seed=seed, horizon_days=horizon,
+                                     survival_days=days, workers=clamp_workers(workers, replications), progress=bar)
+            except (AnalysisError, ValueError) as exc:
+                fail(str(exc))
+            finally:
+                bar.close()
+            summary = result.summary()
+            if staged is not None:
+                result.write(staged.path, command=sys.argv)
+                staged.commit()
+                if dashboard:
+                    _dashboard(out_dir)
         finally:
-            bar.close()
-        summary = result.summary()
-        if out_dir is not None:
-            result.write(out_dir, command=sys.argv)
-            if dashboard:
-                _dashboard(out_dir)
+            if staged is not None:
+                staged.close()
         if as_json:
             sys.stdout.write(json.dumps(summary) + "\n")
         else:

@@ -98,7 +98,10 @@ def write_dashboard(results_dir: str | os.PathLike[str], output: str | os.PathLi
     page = build_page(directory, heatmap_x=heatmap_x, heatmap_y=heatmap_y)
     target = Path(output) if output is not None else directory / "dashboard.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(render(page), encoding="utf-8")
-    os.replace(tmp, target)  # a reader never sees half a page
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")  # the pid keeps two writers apart
+    try:
+        tmp.write_text(render(page), encoding="utf-8")
+        os.replace(tmp, target)  # a reader never sees half a page
+    finally:
+        tmp.unlink(missing_ok=True)
     return target

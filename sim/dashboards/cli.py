@@ -18,6 +18,7 @@ def dashboard(
                                                                       "x axis (default: the first swept).")] = None,
     heatmap_y: Annotated[str | None, typer.Option("--heatmap-y", help="Sweep: parameter path on the heatmap's "
                                                                       "y axis (default: the second swept).")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing dashboard file.")] = False,
 ) -> None:
     """Write one self-contained HTML dashboard (works offline) for a results directory."""
     from ..cli import err, fail, out
@@ -25,16 +26,38 @@ def dashboard(
     from .export import ExportError, export_png
     from .page import render
 
+    import os
+
+    from ..outdir import FolderLock, OutputError, check_new_file
+
+    if not results_dir.is_dir():
+        try:
+            build_page(results_dir, heatmap_x=heatmap_x, heatmap_y=heatmap_y)
+        except DashboardError as exc:  # says what is wrong with it
+            fail(str(exc))
+            return
+    target = output if output is not None else results_dir / "dashboard.html"
     try:
-        page = build_page(results_dir, heatmap_x=heatmap_x, heatmap_y=heatmap_y)
-    except DashboardError as exc:
+        check_new_file(target, overwrite=overwrite, option="--output" if output is not None else "dashboard")
+        # Held while reading and writing: a run replacing the folder meanwhile fails at once, and so do we.
+        lock = FolderLock(results_dir, option="RESULTS_DIR").acquire()
+    except OutputError as exc:
         fail(str(exc))
         return
-    target = output if output is not None else results_dir / "dashboard.html"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(render(page), encoding="utf-8")
-    tmp.replace(target)
+    try:
+        try:
+            page = build_page(results_dir, heatmap_x=heatmap_x, heatmap_y=heatmap_y)
+        except DashboardError as exc:
+            fail(str(exc))
+            return
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(render(page), encoding="utf-8")
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
+    finally:
+        lock.release()
     out.print(f"Dashboard written to {target} ({target.stat().st_size / 1e6:.1f} MB)", markup=False)
     if png is not None:
         try:

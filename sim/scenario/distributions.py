@@ -17,11 +17,14 @@ from typing import Annotated, Literal, Union
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy import stats
+
+# scipy.stats is imported where a quantile is computed: validating a file (``ceasefire validate``,
+# ``--dry-run``) never needs it, and it takes most of a second to import.
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Strict and finite, like the scenario fields (see schema.Spec).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     # Subclasses define support() -> (low, high) and ppf(uniforms) -> values.
 
@@ -54,6 +57,8 @@ class Beta(_Bounded):
         return (self.low, self.high)
 
     def ppf(self, uniforms: np.ndarray) -> np.ndarray:
+        from scipy import stats
+
         return self.low + (self.high - self.low) * stats.beta.ppf(uniforms, self.a, self.b)
 
 
@@ -92,6 +97,8 @@ class Triangular(_Dist):
     def ppf(self, uniforms: np.ndarray) -> np.ndarray:
         width = self.high - self.low
         c = (self.mode - self.low) / width
+        from scipy import stats
+
         return self.low + width * stats.triang.ppf(uniforms, c)
 
 
@@ -104,7 +111,8 @@ class Normal(_Bounded):
     low: float
     high: float
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True,
+                              allow_inf_nan=False)
 
 
     def support(self) -> tuple[float, float]:
@@ -113,6 +121,8 @@ class Normal(_Bounded):
     def ppf(self, uniforms: np.ndarray) -> np.ndarray:
         a = (self.low - self.mean_) / self.sd
         b = (self.high - self.mean_) / self.sd
+        from scipy import stats
+
         return stats.truncnorm.ppf(uniforms, a, b, loc=self.mean_, scale=self.sd)
 
 

@@ -11,6 +11,9 @@ Errors are never raised one at a time: :class:`ScenarioError` carries all of the
 from __future__ import annotations
 
 import difflib
+import os
+import re
+import stat
 import types
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -210,7 +213,51 @@ def _dotted(path: Key) -> str:
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("null", "bool", "int", "float", "str", "timestamp")}
-_MAX_VALUES = 100_000  # nested aliases can expand exponentially; no real scenario comes near this
+_MAX_VALUES = 300_000  # nested aliases can expand exponentially; a 100,000-value sweep list fits
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+"""Largest scenario or sweep file read; the shipped ones are under 30 KB."""
+
+MAX_DEPTH = 40
+"""Deepest nesting of mappings and lists in one file; a scenario needs about 6 levels."""
+
+MAX_EXTENDS = 32
+"""Longest chain of files extending each other; the shipped variants use one level."""
+
+# YAML 1.1 (what PyYAML implements) reads 5e-4 and 1.0e5 as text: its floats need a dot and a signed
+# exponent. YAML 1.2 reads them as numbers, which is what anyone writing them means.
+_YAML12_FLOAT = re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+$")
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with YAML 1.2 exponent floats and a bound on nesting depth.
+
+    The composer recurses once per level, so a file nested hundreds deep would end in a RecursionError;
+    the bound turns that into a located error long before.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        collection = self.check_event(yaml.MappingStartEvent, yaml.SequenceStartEvent)
+        if collection:
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep (mappings and lists)",
+                    self.peek_event().start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            if collection:
+                self._depth -= 1
+
+
+_SafeLoader.yaml_implicit_resolvers = {k: list(v) for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_SafeLoader.add_implicit_resolver(_TAG + "float", _YAML12_FLOAT, list("-+0123456789."))
+_RESOLVER.yaml_implicit_resolvers = _SafeLoader.yaml_implicit_resolvers  # show() quotes what would read as a number
 
 
 def _display(path: Path) -> str:
@@ -272,6 +319,7 @@ class _Builder:
 
     def _mapping(self, node: yaml.MappingNode, path: Key) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        previous: yaml.Node | None = None
         for key_node, value_node in node.value:
             if key_node.tag == _TAG + "merge":
                 self.error(key_node, path, MISSING, "merge keys (<<) are not supported; use 'extends' to "
@@ -284,6 +332,12 @@ class _Builder:
                 self.error(key_node, path, key, f"mapping keys must be strings; quote this key{hint}")
                 continue
             sub = path + (key_node.value,)
+            if node.flow_style and _cut_at_comma(key_node, value_node, previous):
+                self.error(key_node, sub, key_node.value,
+                           "looks like the rest of the previous value, cut at a comma: in a {...} mapping a "
+                           "comma separates entries, so put text that contains commas in quotes")
+                continue
+            previous = value_node
             if key_node.value in out:
                 first = self.marks.key(sub)
                 line = f" (first set on line {first.line})" if first else ""
@@ -291,6 +345,19 @@ class _Builder:
                 continue
             out[key_node.value] = self.build(value_node, sub, self.pos(key_node))
         return out
+
+
+def _cut_at_comma(key: yaml.ScalarNode, value: yaml.Node, previous: yaml.Node | None) -> bool:
+    """Whether a flow-mapping entry is text that an unquoted comma split off the previous value.
+
+    ``{description: a (0 none, 1 full)}`` reads as ``description: a (0 none`` plus an entry ``1 full)``
+    with no colon and no value; no field of a scenario is written that way.
+    """
+    no_value = (isinstance(value, yaml.ScalarNode) and value.tag == _TAG + "null" and value.value == ""
+                and value.start_mark.index == value.end_mark.index)
+    plain_text_before = (isinstance(previous, yaml.ScalarNode) and previous.style is None
+                         and previous.tag == _STR)
+    return no_value and plain_text_before and key.style is None
 
 
 def read_yaml(path: str | PathLike[str]) -> tuple[dict[str, Any], Marks]:
@@ -304,15 +371,9 @@ def read_yaml(path: str | PathLike[str]) -> tuple[dict[str, Any], Marks]:
     """
     p = Path(path)
     shown = _display(p)
+    text = _read_text(p, shown)
     try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([LocatedMessage(shown, None, None, "", MISSING, "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise ScenarioError([LocatedMessage(shown, None, None, "", MISSING, f"cannot read: {reason}")]) from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "invalid YAML"
@@ -331,6 +392,44 @@ def read_yaml(path: str | PathLike[str]) -> tuple[dict[str, Any], Marks]:
     if builder.errors:
         raise ScenarioError(builder.errors)
     return data, builder.marks
+
+
+def _read_text(path: Path, shown: str) -> str:
+    """The text of a regular file of at most MAX_FILE_BYTES, as UTF-8.
+
+    The file is opened without blocking and checked to be a regular file before anything is read, so a
+    FIFO, a device such as /dev/zero or a directory is refused at once instead of read for ever.
+    """
+    def refuse(message: str) -> ScenarioError:
+        return ScenarioError([LocatedMessage(shown, None, None, "", MISSING, message)])
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise refuse("file not found") from None
+    except (OSError, ValueError) as exc:  # ValueError: an embedded NUL in the name
+        raise refuse(f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+        os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise refuse("cannot read: a directory; expected a YAML file")
+        if not stat.S_ISREG(info.st_mode):
+            raise refuse("cannot read: not a regular file; expected a YAML file")
+        raise refuse(f"file is {info.st_size:,} bytes; at most {MAX_FILE_BYTES:,} are read")
+    with os.fdopen(fd, "rb") as f:
+        try:
+            data = f.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise refuse(f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:  # grew while being read
+        raise refuse(f"file is larger than {MAX_FILE_BYTES:,} bytes, the most that is read")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return_error = f"not UTF-8 text (byte {exc.start} on line {line}); save the file as UTF-8"
+        raise refuse(return_error) from None
 
 
 # --- extends ----------------------------------------------------------------------------------------------
@@ -372,6 +471,8 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Marks
         raise fail("expected the path of another scenario file")
     parent = path.parent / ref
     seen = chain + (path.resolve(),)
+    if len(seen) >= MAX_EXTENDS:
+        raise fail(f"extends chain longer than {MAX_EXTENDS} files; merge some of them")
     if parent.resolve() in seen:
         loop = seen[seen.index(parent.resolve()):] + (parent.resolve(),)
         raise fail("extends cycle: " + " -> ".join(_display(p) for p in loop))
@@ -520,6 +621,12 @@ def _convert(model_cls: type[BaseModel], data: dict, marks: Marks, err: Any) -> 
             path += (tag_key,)
             value = ctx.get("tag", MISSING) if kind == "union_tag_invalid" else MISSING
         message = f"expected one of {ctx.get('expected_tags', '?')}"
+    elif kind == "too_short":
+        n = ctx.get("min_length", 1)
+        message = f"is empty; expected at least {n} entr{'y' if n == 1 else 'ies'}" if not value else (
+            f"expected at least {n} entries")
+    elif kind == "finite_number":
+        message = "expected a finite number (not .nan, .inf or beyond 1e308)"
     elif kind in _BOUND_WORDS:
         message = _range_message(model_cls, data, path, kind, ctx, message)
     return locate(marks, path, value, message, at_key=at_key), path, loc

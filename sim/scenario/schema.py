@@ -12,6 +12,7 @@ replication.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Union
 
@@ -47,7 +48,13 @@ def _parse_number(value: Any) -> Any:
             ) from None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError("expected a number or a distribution such as {dist: uniform, low: 0.2, high: 0.4}")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValueError("expected a finite number (not .nan, .inf or beyond 1e308)")
+    return number
 
 
 def _dump_number(value: Any) -> Any:
@@ -90,7 +97,10 @@ def _fmt(x: float) -> str:
 class Spec(BaseModel):
     """Base of every scenario block: unknown keys are errors; numeric ranges are checked."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # Strict: "1000" is not a number nor 1 a boolean, however YAML was written; dates stay lax (a quoted
+    # "2025-10-19" is still a date). Non-finite numbers are refused everywhere.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True,
+                              allow_inf_nan=False)
 
     @field_validator("*", mode="after")
     @classmethod
@@ -546,7 +556,7 @@ class TalkDate(Spec):
     """One scheduled talk round, by day from the start or by date."""
 
     day: int | None = Field(None, ge=1, description="Day of the round, counted from the start date (day 0).")
-    date: dt.date | None = Field(None, description="Date of the round (YYYY-MM-DD), instead of day.")
+    date: dt.date | None = Field(None, strict=False, description="Date of the round (YYYY-MM-DD), instead of day.")
     venue: str = Field("", description="Where the round is held (for reports).")
 
 
@@ -631,10 +641,10 @@ class Scenario(Spec):
 
     name: str = Field(min_length=1, max_length=200, description="Short name of the scenario.")
     description: str = Field("", description="What the scenario represents and why.")
-    start_date: dt.date = Field(description="Date of day 0, when the ceasefire starts (YYYY-MM-DD).")
+    start_date: dt.date = Field(strict=False, description="Date of day 0, when the ceasefire starts (YYYY-MM-DD).")
     horizon_days: int = Field(180, ge=1, le=3650, description="Days simulated after the start [days].")
-    issues: dict[Identifier, IssueSpec] = Field(description="Issues at stake (issue id -> description).")
-    actors: dict[Identifier, Actor] = Field(description="Actors by id; each has a role: party, armed_group, mediator.")
+    issues: dict[Identifier, IssueSpec] = Field(min_length=1, description="Issues at stake (issue id -> description).")
+    actors: dict[Identifier, Actor] = Field(min_length=1, description="Actors by id; each has a role: party, armed_group, mediator.")
     default_trust: TrustSpec = Field(
         default_factory=TrustSpec, description="Trust of any actor toward an actor it does not list."
     )

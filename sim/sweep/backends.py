@@ -11,6 +11,7 @@ import concurrent.futures as cf
 import multiprocessing as mp
 import os
 import signal
+import time
 import uuid
 from collections.abc import Iterable
 from typing import Any, Protocol
@@ -19,6 +20,14 @@ from .tasks import SweepTask, execute, set_base
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
                     "NUMEXPR_NUM_THREADS")
+
+
+NO_WORKERS_TIMEOUT = 60.0
+"""Seconds a Dask cluster may have no workers at all before the sweep stops (it can be resumed)."""
+
+
+class SchedulerError(OSError):
+    """A Dask scheduler that cannot be reached or used, or a cluster that lost every worker."""
 
 
 class Backend(Protocol):
@@ -69,6 +78,9 @@ class InProcessBackend:
 
 
 def _init_worker(base: dict[str, Any]) -> None:
+    from ..processes import die_with_parent
+
+    die_with_parent()  # no orphans after kill -9 or SIGTERM of the coordinator
     # The coordinator handles Ctrl-C and lets running tasks finish; workers must not die of it first.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for var in THREAD_VARIABLES:
@@ -94,7 +106,7 @@ class LocalBackend:
         for var in THREAD_VARIABLES:
             os.environ.setdefault(var, "1")
         self._context = mp.get_context("forkserver")
-        self._context.set_forkserver_preload(["sim.sweep.tasks"])
+        self._context.set_forkserver_preload(["sim._forkserver_guard", "sim.sweep.tasks"])
         self._pool = self._start()
 
     def _start(self) -> cf.ProcessPoolExecutor:
@@ -123,6 +135,12 @@ class LocalBackend:
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
+    def terminate(self) -> None:
+        """Stop the workers now, abandoning running tasks (after an interrupt's grace period)."""
+        from ..processes import terminate_pool
+
+        terminate_pool(self._pool)
+
 
 class DaskBackend:
     """Tasks on a Dask distributed cluster (``dask scheduler`` + ``dask worker``, or dask-jobqueue).
@@ -138,10 +156,17 @@ class DaskBackend:
     def __init__(self, base: dict[str, Any], address: str | None = None, scheduler_file: str | None = None) -> None:
         from distributed import Client
 
-        if scheduler_file is not None:
-            self.client = Client(scheduler_file=scheduler_file, timeout="10s")
-        else:
-            self.client = Client(address, timeout="10s")
+        where = scheduler_file or address
+        try:
+            if scheduler_file is not None:
+                self.client = Client(scheduler_file=scheduler_file, timeout="10s")
+            else:
+                self.client = Client(address, timeout="10s")
+        except Exception as exc:  # noqa: BLE001 - unreachable, bad address, a malformed file (distributed
+            # raises OSError, ValueError, KeyError, even AssertionError for these): the user's to fix
+            detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            raise SchedulerError(f"cannot use the Dask scheduler {where}: {detail}") from None
+        self._no_workers_since: float | None = None
         self.address = self.client.scheduler.address
         threads = self.client.nthreads()
         if not threads:
@@ -162,8 +187,25 @@ class DaskBackend:
         try:
             done, _ = wait(list(futures), timeout=timeout, return_when="FIRST_COMPLETED")
         except TimeoutError:
-            return set()
+            done = set()
+        if not done:
+            self._check_workers()
         return set(done)
+
+    def _check_workers(self) -> None:
+        # With every worker gone the scheduler keeps the tasks waiting for ever; give up after a while.
+        try:
+            alive = bool(self.client.nthreads())
+        except Exception as exc:  # noqa: BLE001 - the scheduler itself is gone
+            raise SchedulerError(f"lost the Dask scheduler {self.address}: {exc}") from None
+        now = time.monotonic()
+        if alive:
+            self._no_workers_since = None
+        elif self._no_workers_since is None:
+            self._no_workers_since = now
+        elif now - self._no_workers_since > NO_WORKERS_TIMEOUT:
+            raise SchedulerError(f"the Dask cluster at {self.address} has had no workers for "
+                                 f"{NO_WORKERS_TIMEOUT:.0f} s; start workers and resume with --resume")
 
     def result(self, future: Any) -> dict[str, Any]:
         try:

@@ -58,19 +58,24 @@ def sweep(
     file: Annotated[Path, typer.Argument(help="Sweep file (YAML), e.g. experiments/trust_vs_alignment.yaml.")],
     out_dir: Annotated[Path | None, typer.Option("--out", help="Results directory (default: sweeps/<file name>).")]
     = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="Local worker processes (default: one per core).")]
+    workers: Annotated[int | None, typer.Option(min=1, max=1024, help="Local worker processes (default and at "
+                                                                  "most: one per core; never more than tasks).")]
     = None,
     scheduler: Annotated[str | None, typer.Option(help="Run on this Dask scheduler, e.g. tcp://10.0.0.5:8786.")]
     = None,
     scheduler_file: Annotated[Path | None, typer.Option(help="Run on the Dask scheduler described in this file.")]
     = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the sweep in --out where it stopped.")] = False,
+    force_resume: Annotated[bool, typer.Option(
+        "--force-resume", help="With --resume: continue even though the code of sim/ or package versions "
+                               "changed (the table then mixes two versions).")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print points, tasks and a time estimate; run nothing.")]
     = False,
     dashboard: DashboardOption = False,
 ) -> None:
     """Sweep scenario parameters over a design; write one row per design point to a results directory."""
     from ..cli import EXIT_BAD_INPUT, default_workers, err, fail, out
+    from ..guard import exit_status_for_interrupt, interrupt_accounted, interrupt_note
     from . import load_sweep
     from .runner import dry_run as plan_dry_run
     from .runner import run_sweep
@@ -79,10 +84,12 @@ def sweep(
 
     if scheduler is not None and scheduler_file is not None:
         fail("give --scheduler or --scheduler-file, not both")
+    if force_resume and not resume:
+        fail("--force-resume goes with --resume")
     if scheduler_file is not None and not scheduler_file.is_file():
         fail(f"--scheduler-file: {scheduler_file}: no such file")
     try:
-        spec = load_sweep(file)
+        spec = load_sweep(file, build=not dry_run)  # a dry run counts the points without generating them
     except SweepError as exc:
         for e in exc.errors:
             err.print(e.format(), markup=False)
@@ -91,7 +98,11 @@ def sweep(
     for w in spec.warnings:
         err.print(f"warning: {w.format()}", markup=False)
     target = out_dir if out_dir is not None else Path("sweeps") / file.stem
-    n_workers = workers or default_workers()
+    cores = default_workers()
+    n_workers = min(workers or cores, cores)  # and never more than tasks: see run_sweep
+    if workers is not None and workers > cores and scheduler is None and scheduler_file is None:
+        err.print(f"note: --workers {workers}: this machine gives the command {cores} core"
+                  f"{'s' if cores != 1 else ''}; starting at most {n_workers}", markup=False)
     if workers is not None and (scheduler is not None or scheduler_file is not None):
         err.print("note: --workers is ignored with a Dask scheduler; the cluster's workers run the tasks",
                   markup=False)
@@ -112,22 +123,42 @@ def sweep(
         out.print(f"results would go to {target}", markup=False)
         return
 
+    from ..outdir import FolderLock, OutputError
+
+    if target.exists() and not target.is_dir():
+        fail(f"--out {target}: exists and is not a folder; choose another --out")
+    try:
+        # One writer per sweep folder: a second sweep (or run) on it fails at once instead of mixing rows.
+        lock = FolderLock(target).acquire()
+    except OutputError as exc:
+        fail(str(exc))
+    interrupt_note(f"finished tasks are kept in {target}; continue with: ceasefire sweep {file} --out {target} "
+                   "--resume")
     bar = SweepProgress(f"Sweeping {file.name}")
     try:
         outcome = run_sweep(spec, target, workers=n_workers, scheduler=scheduler,
                             scheduler_file=str(scheduler_file) if scheduler_file else None, resume=resume,
-                            progress=bar)
+                            force_resume=force_resume, progress=bar)
     except ResumeRefused as exc:
         bar.close()
         fail(str(exc))
     except OSError as exc:
         bar.close()
+        from .backends import SchedulerError
+
+        if isinstance(exc, SchedulerError):
+            fail(str(exc))
         if scheduler is not None or scheduler_file is not None:
             fail(f"cannot reach the Dask scheduler {scheduler or scheduler_file}: {exc}")
         raise
     finally:
         bar.close()
+        lock.release()
 
+    if outcome.corrupt_tasks:
+        err.print(f"warning: {len(outcome.corrupt_tasks)} task file(s) were unreadable or changed since written "
+                  f"(first: {outcome.corrupt_tasks[0]}); moved to {target / 'tasks' / 'corrupt'} and run again",
+                  markup=False)
     done_before = outcome.tasks_skipped
     rate = outcome.replication_days_per_second
     summary = (f"{outcome.tasks_run:,} tasks run" + (f", {done_before:,} already done" if done_before else "")
@@ -137,7 +168,8 @@ def sweep(
     if outcome.status == "interrupted":
         err.print(f"interrupted: {summary}. Finished tasks are kept; continue with:", markup=False)
         err.print(f"  ceasefire sweep {file} --out {target} --resume", markup=False)
-        raise typer.Exit(130)
+        interrupt_accounted()
+        raise typer.Exit(exit_status_for_interrupt())
     if outcome.status == "failed":
         for failure in outcome.failures:
             err.print(f"task failed twice: {failure.describe()}", markup=False)

@@ -9,6 +9,7 @@ and seed, recorded in ``failures.jsonl``, and the table is not written until a r
 from __future__ import annotations
 
 import math
+import re
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -59,6 +60,7 @@ class SweepOutcome:
     horizon_days: int = 0
     failures: list[TaskFailure] = field(default_factory=list)
     results: Path | None = None
+    corrupt_tasks: list[str] = field(default_factory=list)  # unsound task files set aside and run again
 
     @property
     def replication_days_per_second(self) -> float:
@@ -70,7 +72,12 @@ Progress = Callable[[int, int, int, int], None]
 """``progress(points_done, points_total, replications_done, replications_total)``."""
 
 
-def prepare(sweep: Sweep, out_dir: str | PathLike[str], *, resume: bool) -> tuple[SweepStore, dict[str, Any]]:
+INTERRUPT_GRACE_SECONDS = 5.0
+"""After Ctrl-C or SIGTERM, how long running tasks may take to finish and be kept (tasks last about 1 s)."""
+
+
+def prepare(sweep: Sweep, out_dir: str | PathLike[str], *, resume: bool, force_resume: bool = False
+            ) -> tuple[SweepStore, dict[str, Any]]:
     """Open or create the results directory; on resume, check it holds this very sweep.
 
     Raises
@@ -86,7 +93,7 @@ def prepare(sweep: Sweep, out_dir: str | PathLike[str], *, resume: bool) -> tupl
         if not resume:
             raise ResumeRefused(f"{store.root} already holds a sweep; add --resume to continue it, or choose "
                                 "another --out directory")
-        old = store.check_resume(manifest)
+        old = store.check_resume(manifest, force=force_resume)
         return store, old
     if store.root.exists() and not _empty_or_unstarted(store):
         raise ResumeRefused(f"{store.root} exists and is not a sweep results directory; choose another "
@@ -114,6 +121,7 @@ def run_sweep(
     scheduler: str | None = None,
     scheduler_file: str | None = None,
     resume: bool = False,
+    force_resume: bool = False,
     progress: Progress | None = None,
     backend: Backend | None = None,
 ) -> SweepOutcome:
@@ -130,7 +138,11 @@ def run_sweep(
     scheduler, scheduler_file : str, optional
         A Dask scheduler's address (``tcp://host:8786``) or scheduler file: run the tasks there.
     resume : bool
-        Continue a sweep already in ``out_dir``; finished tasks are not run again.
+        Continue a sweep already in ``out_dir``; finished tasks are not run again, unsound task files are
+        set aside and run again.
+    force_resume : bool
+        Resume even though the code of ``sim/`` or package versions changed (see
+        :meth:`SweepStore.check_resume`).
     progress : callable, optional
         Called after each finished task; see :data:`Progress`.
     backend : Backend, optional
@@ -151,21 +163,24 @@ def run_sweep(
     owned = backend is None
     if backend is None:
         # Connect first: an unreachable cluster should not leave a half-started results directory behind.
+        # One worker per task at most: a pool larger than the work only costs start-up and memory.
+        workers = max(1, min(workers, n_tasks(sweep, replications_per_task(sweep))))
         backend = make_backend(sweep.base_data, workers=workers, scheduler=scheduler, scheduler_file=scheduler_file)
     try:
-        return _run(sweep, out_dir, backend, resume, progress, started)
+        return _run(sweep, out_dir, backend, resume, force_resume, progress, started)
     finally:
         if owned:
             backend.close()
 
 
-def _run(sweep: Sweep, out_dir: str | PathLike[str], backend: Backend, resume: bool, progress: Progress | None,
+def _run(sweep: Sweep, out_dir: str | PathLike[str], backend: Backend, resume: bool, force_resume: bool,
+         progress: Progress | None,
          started: float) -> SweepOutcome:
-    store, manifest = prepare(sweep, out_dir, resume=resume)
+    store, manifest = prepare(sweep, out_dir, resume=resume, force_resume=force_resume)
     per_task = int(manifest["replications_per_task"])
     total_tasks = n_tasks(sweep, per_task)
-    finished = store.finished()
     store.clear_failures()
+    finished = store.finished(_task_name_check(sweep, per_task))
     reps_total = sweep.n_points * sweep.spec.replications
     tasks_per_point = math.ceil(sweep.spec.replications / per_task)
     remaining = [tasks_per_point] * sweep.n_points
@@ -179,7 +194,8 @@ def _run(sweep: Sweep, out_dir: str | PathLike[str], backend: Backend, resume: b
     todo: Iterator[SweepTask] = (t for t in plan(sweep, per_task) if t.name not in finished)
     outcome = SweepOutcome(status="complete", out_dir=store.root, n_points=sweep.n_points, n_tasks=total_tasks,
                            tasks_run=0, tasks_skipped=len(finished), replications_run=0, seconds=0.0,
-                           backend="none", slots=0, horizon_days=sweep.horizon_days)
+                           backend="none", slots=0, horizon_days=sweep.horizon_days,
+                           corrupt_tasks=list(store.quarantined))
     if progress is not None:
         progress(points_done, sweep.n_points, reps_done, reps_total)
 
@@ -239,7 +255,7 @@ def _run(sweep: Sweep, out_dir: str | PathLike[str], backend: Backend, resume: b
             for future in list(in_flight):
                 if backend.cancel(future):
                     in_flight.pop(future, None)
-            deadline = time.monotonic() + 60.0
+            deadline = time.monotonic() + INTERRUPT_GRACE_SECONDS
             while in_flight and time.monotonic() < deadline:
                 for future in backend.wait(list(in_flight), timeout=1.0):
                     task = in_flight[future]
@@ -252,6 +268,8 @@ def _run(sweep: Sweep, out_dir: str | PathLike[str], backend: Backend, resume: b
                     store.write_task(record)
                     outcome.tasks_run += 1
                     outcome.replications_run += task.stop - task.start
+            if in_flight and hasattr(backend, "terminate"):
+                backend.terminate()  # tasks still running after the grace period are run again on resume
 
     outcome.seconds = time.perf_counter() - started
     if outcome.status == "interrupted":
@@ -262,6 +280,23 @@ def _run(sweep: Sweep, out_dir: str | PathLike[str], backend: Backend, resume: b
     outcome.results = store.consolidate(sweep, _tasks_by_point(sweep, per_task))
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def _task_name_check(sweep: Sweep, per_task: int) -> Callable[[str], bool]:
+    """Whether a file stem names a task of this sweep (others in tasks/ are strays and ignored)."""
+    n = sweep.spec.replications
+
+    def is_task(name: str) -> bool:
+        m = _TASK_NAME.fullmatch(name)
+        if m is None:
+            return False
+        point, start, stop = (int(g) for g in m.groups())
+        return point < sweep.n_points and start % per_task == 0 and start < n and stop == min(start + per_task, n)
+
+    return is_task
+
+
+_TASK_NAME = re.compile(r"p(\d{6,})_r(\d{7,})-(\d{7,})")
 
 
 def _tasks_by_point(sweep: Sweep, per_task: int) -> Iterator[tuple[int, list[SweepTask]]]:

@@ -35,7 +35,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from ..scenario.loader import (
     MISSING,
@@ -70,7 +70,18 @@ OutcomeName = Literal[
     "mean_civilian_casualties", "mean_walkouts", "mean_talk_rounds",
 ]
 
-MAX_POINTS = 10_000_000
+MAX_POINTS = 1_000_000
+"""Most design points a sweep may have (each point is at least one task of about a second)."""
+
+MAX_DESIGN_VALUES = 10_000_000
+"""Most values a design may hold (points x parameters): bounds the coordinator's memory (~0.3 GB)."""
+
+MAX_CHECKED_POINTS = 64
+"""Design points validated as a whole before a sweep starts; larger designs are checked at a sample (see
+:meth:`_Checker.check_points`), and every point is validated again in its task."""
+
+MAX_DISTINCT_OTHER_VALUES = 200
+"""Most distinct non-numeric values (texts, distributions, nulls) one parameter may list."""
 _UNSWEEPABLE = {"horizon_days": "set the sweep's own horizon_days instead; every point shares one horizon"}
 
 
@@ -79,7 +90,11 @@ class SweepError(ScenarioError):
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Strict, as scenario files are: `replications: "1000"` or `seed: true` are errors, not conversions.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+_StrictFloat = Annotated[float, Strict()]
 
 
 DottedPath = Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$", max_length=300)]
@@ -94,7 +109,8 @@ class ParameterSpec(_Spec):
                              description="Short label for reports; default: the path.")
     values: list[Any] | None = Field(None, min_length=1, max_length=100_000,
                                      description="The values to try (grid design).")
-    range: tuple[float, float] | None = Field(None, description="[low, high] of a continuous parameter.")
+    # A YAML list, so the tuple itself is lax; its numbers are strict.
+    range: tuple[_StrictFloat, _StrictFloat] | None = Field(None, strict=False, description="[low, high] of a continuous parameter.")
     steps: int | None = Field(None, ge=2, le=100_000,
                               description="Grid only: evenly spaced values across range, ends included.")
 
@@ -227,11 +243,30 @@ class SweepSpec(_Spec):
                     elif self.parameters and key not in known:
                         errors.append((at, key, "not among the listed parameters: "
                                        + ", ".join(p.path for p in self.parameters)))
-        if isinstance(self.design, GridDesign) and not errors:
-            n = math.prod(len(p.values) if p.values is not None else (p.steps or 1) for p in self.parameters)
+        if not errors:
+            # Counted, not built: a design too large to hold is refused before any of it exists.
+            n = self.planned_points()
+            d = max(1, len(self.parameters))
             if n > MAX_POINTS:
-                errors.append((("design",), {"method": "grid"}, f"{n:,} points; at most {MAX_POINTS:,}"))
+                errors.append((("design",), self.design.model_dump(), f"{n:,} points; at most {MAX_POINTS:,}"))
+            elif n * d > MAX_DESIGN_VALUES:
+                errors.append((("design",), self.design.model_dump(),
+                               f"{n:,} points x {d} parameters = {n * d:,} values; at most {MAX_DESIGN_VALUES:,}"))
         return errors
+
+    def planned_points(self) -> int:
+        """The number of design points, from the design's settings alone (nothing is generated)."""
+        d = self.design
+        k = len(self.parameters)
+        if isinstance(d, GridDesign):
+            return math.prod(len(p.values) if p.values is not None else (p.steps or 1) for p in self.parameters)
+        if isinstance(d, LatinHypercubeDesign):
+            return d.samples
+        if isinstance(d, SobolDesign):
+            return d.base_samples * (2 * k + 2 if d.second_order else k + 2)
+        if isinstance(d, MorrisDesign):
+            return d.trajectories * (k + 1)
+        return len(d.points)
 
     def semantic_warnings(self) -> list[tuple[Key, Any, str]]:
         """Legal but doubtful design settings."""
@@ -311,10 +346,11 @@ class Sweep:
     survival_days: list[int]
     labels: list[str | None] | None = None
     warnings: list[LocatedMessage] = field(default_factory=list)
+    planned: int | None = None  # the number of points when they were not built (load_sweep(build=False))
 
     @property
     def n_points(self) -> int:
-        return len(self.points)
+        return self.planned if self.planned is not None else len(self.points)
 
     def overrides(self, point: int) -> tuple[tuple[Key, Any], ...]:
         """The (keys, value) pairs a design point sets in the base scenario."""
@@ -397,8 +433,12 @@ def _dotted(keys: Key) -> str:
 # ------------------------------------------------------------------------------------------ loading
 
 
-def load_sweep(path: str | PathLike[str]) -> Sweep:
+def load_sweep(path: str | PathLike[str], *, build: bool = True) -> Sweep:
     """Read and validate a sweep file, its base scenario, every path, value and design point.
+
+    Work is bounded whatever the design's size: each parameter is checked at its ends (and at one value
+    of each other kind it lists), not at every value, and at most :data:`MAX_CHECKED_POINTS` points are
+    checked as a whole. With ``build=False`` (``--dry-run``) the points are counted, not generated.
 
     Raises
     ------
@@ -439,8 +479,11 @@ def load_sweep(path: str | PathLike[str]) -> Sweep:
             continue
         at = ("parameters", i)
         if p.values is not None:
-            for j, v in enumerate(p.values):
-                checker.check({keys: (at + ("values", j), v)})
+            chosen, problem = _representatives(p.values)
+            if problem:
+                errors.append(locate(marks, at + ("values",), MISSING, problem))
+            for j in chosen:
+                checker.check({keys: (at + ("values", j), p.values[j])})
         if p.range is not None:
             lo, hi = p.range
             checker.check({keys: (at + ("range", 0), lo)})
@@ -488,12 +531,20 @@ def load_sweep(path: str | PathLike[str]) -> Sweep:
     if errors:
         raise SweepError(_unique(errors))
 
-    # Every single value is legal; now build the design and check each point as a whole (cross-field rules).
+    if not build:
+        return Sweep(
+            spec=spec, path=path, base_path=base_path, base_data=base_data, base_scenario=base_scenario,
+            base_hash=scenario_hash(base_scenario), parameters=parameters, points=[], design={},
+            salib_problem=None, horizon_days=horizon, survival_days=survival_days, labels=labels,
+            warnings=sorted(_unique(warnings), key=lambda m: (m.file or "", m.line or 0, m.column or 0)),
+            planned=spec.planned_points(),
+        )
+    # Every single value is legal; now build the design and check points as a whole (cross-field rules).
     design = designs.build(spec, parameters, explicit_sets, dump)
     if isinstance(spec.design, ExplicitDesign):
-        for located in explicit_sets:
-            if located:  # a point that sets nothing is the base scenario, valid already
-                checker.check(located)
+        for i in _sample_indices(len(explicit_sets)):
+            if explicit_sets[i]:  # a point that sets nothing is the base scenario, valid already
+                checker.check(explicit_sets[i])
     else:
         checker.check_points(parameters, design.points)
     if errors:
@@ -569,11 +620,23 @@ class _Checker:
                       + (f"{show(e.value)}: " if e.value is not MISSING else "") + e.message)
 
     def check_points(self, parameters: list[Parameter], points: list[tuple[Any, ...]]) -> None:
-        """Validate every design point as a whole; report the first few failing points at ``design``."""
+        """Validate design points as a whole; report the first few failing points at ``design``.
+
+        At most :data:`MAX_CHECKED_POINTS` are validated (7 ms each): all of a small design; of a larger
+        one the corners where every parameter is at its low or at its high end, and points spread evenly
+        through the design. A point still breaking a rule between fields fails its task, which reports it.
+        """
         if len(parameters) < 2:
-            return  # a single parameter's values were all checked one by one
+            return  # each parameter was checked alone at its ends
         failing = 0
-        for index, point in enumerate(points):
+        chosen = [(i, points[i]) for i in _sample_indices(len(points))]
+        if len(points) > MAX_CHECKED_POINTS:
+            # Corners only along ranges; a listed value stays as the first point has it (its type matters).
+            pairs = list(zip(parameters, points[0], strict=True))
+            lows = tuple(p.low if p.values is None and p.low is not None else pt for p, pt in pairs)
+            highs = tuple(p.high if p.values is None and p.high is not None else pt for p, pt in pairs)
+            chosen = [(-1, lows), (-1, highs)] + chosen[: MAX_CHECKED_POINTS - 2]
+        for index, point in chosen:
             errs, _ = self._validate(zip((p.keys for p in parameters), point, strict=True))
             if not errs:
                 continue
@@ -581,13 +644,59 @@ class _Checker:
             if failing <= self.MAX_POINT_ERRORS:
                 values = {p.path: v for p, v in zip(parameters, point, strict=True)}
                 for e in errs:
+                    which = f"design point {index}" if index >= 0 else "the design's corner at these ends"
                     self.errors.append(locate(self.marks, ("design",), values,
-                                              f"design point {index} makes {e.path or 'the scenario'} invalid: "
+                                              f"{which} makes {e.path or 'the scenario'} invalid: "
                                               + (f"{show(e.value)}: " if e.value is not MISSING else "")
                                               + e.message))
         if failing > self.MAX_POINT_ERRORS:
             self.errors.append(locate(self.marks, ("design",), MISSING,
                                       f"{failing - self.MAX_POINT_ERRORS} more design points are invalid"))
+
+
+def _sample_indices(n: int, k: int = MAX_CHECKED_POINTS) -> list[int]:
+    """All of range(n) if n <= k, else k indices spread evenly from the first to the last."""
+    if n <= k:
+        return list(range(n))
+    return sorted({round(i * (n - 1) / (k - 1)) for i in range(k)})
+
+
+def _representatives(values: list[Any]) -> tuple[list[int], str]:
+    """Indices of the values worth validating in the scenario, and a problem with the list, if any.
+
+    Numbers are checked at their smallest and largest, at the first float and the first integer (an
+    integer field refuses 2.5 and 2.0 alike) and at every non-finite one; other values (texts,
+    distributions, null) once per distinct value. So a list of 100,000 numbers costs a few checks.
+    """
+    chosen: dict[int, None] = {}
+    finite: list[tuple[float, int]] = []
+    first_float = first_int = None
+    seen: dict[str, int] = {}
+    for j, v in enumerate(values):
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            if isinstance(v, float) and not math.isfinite(v):
+                if len(chosen) < 20:
+                    chosen[j] = None
+                continue
+            finite.append((float(v), j))
+            if isinstance(v, float) and first_float is None:
+                first_float = j
+            if isinstance(v, int) and first_int is None:
+                first_int = j
+        else:
+            key = json.dumps(v, sort_keys=True, default=repr)
+            if key not in seen:
+                seen[key] = j
+                if len(seen) > MAX_DISTINCT_OTHER_VALUES:
+                    return list(chosen), (f"more than {MAX_DISTINCT_OTHER_VALUES} distinct values that are not "
+                                          "numbers; sweep fewer")
+    if finite:
+        chosen[min(finite)[1]] = None
+        chosen[max(finite)[1]] = None
+    for j in (first_float, first_int, *seen.values()):
+        if j is not None:
+            chosen[j] = None
+    return sorted(chosen), ""
 
 
 def grid_points(parameters: list[Parameter]) -> list[tuple[Any, ...]]:

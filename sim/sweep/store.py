@@ -17,10 +17,11 @@ leaves a task file without its ledger line, which :meth:`SweepStore.finished` re
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import outcomes
-from ..results import package_versions
+from ..results import package_versions, source_hash
 from .spec import Sweep
 from .tasks import COUNT_COLUMNS, SweepTask
 
@@ -89,6 +90,7 @@ def build_manifest(sweep: Sweep, per_task: int, n_tasks: int) -> dict[str, Any]:
         "base_scenario_hash": sweep.base_hash,
         "base_scenario": sweep.base_scenario.model_dump(mode="json", by_alias=True),
         "versions": package_versions(),
+        "source_hash": source_hash(),
         "seed": sweep.spec.seed,
         "seeds": {
             "replications": "every task of every point uses the sweep seed (common random numbers); a "
@@ -127,6 +129,7 @@ class SweepStore:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
         self.tasks_dir = self.root / TASKS
+        self.quarantined: list[str] = []  # tasks whose files were unsound on resume (see finished)
 
     # ---------------------------------------------------------------- manifest
 
@@ -134,7 +137,23 @@ class SweepStore:
         return (self.root / MANIFEST).is_file()
 
     def read_manifest(self) -> dict[str, Any]:
-        return json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
+        """The stored manifest.
+
+        Raises
+        ------
+        ResumeRefused
+            If it cannot be read or is not a JSON object (cut short, edited, another program's file).
+        """
+        path = self.root / MANIFEST
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise ResumeRefused(f"{path}: unreadable ({exc}); this folder cannot be resumed: start the sweep "
+                                "afresh in a new --out folder") from None
+        if not isinstance(data, dict):
+            raise ResumeRefused(f"{path}: not a sweep manifest (a JSON object); start the sweep afresh in a new "
+                                "--out folder")
+        return data
 
     def create(self, sweep: Sweep, manifest: dict[str, Any]) -> None:
         """Start a new results directory: design table, then the manifest (whose presence marks a sweep)."""
@@ -143,13 +162,20 @@ class SweepStore:
         self.write_design(sweep)
         write_atomic(self.root / MANIFEST, _json(manifest))
 
-    def check_resume(self, manifest: dict[str, Any]) -> dict[str, Any]:
+    def check_resume(self, manifest: dict[str, Any], *, force: bool = False) -> dict[str, Any]:
         """The stored manifest, if this sweep may continue it.
+
+        Parameters
+        ----------
+        force : bool
+            Continue even if the code of ``sim/`` or a package version changed (never if the sweep file
+            or the base scenario did); the table then mixes results of two versions of the program.
 
         Raises
         ------
         ResumeRefused
-            If the sweep file, the base scenario or a package version differs from the stored run.
+            If the sweep file, the base scenario, the source of ``sim/`` or a package version differs from
+            the stored run (the last two unless ``force``).
         """
         old = self.read_manifest()
         if old.get("kind") != "sweep":
@@ -161,10 +187,20 @@ class SweepStore:
         if old.get("base_scenario_hash") != manifest["base_scenario_hash"]:
             changed = _changed_keys(old.get("base_scenario"), manifest["base_scenario"])
             problems.append("the base scenario changed (" + ", ".join(changed[:5]) + ")")
-        if old.get("versions") != manifest["versions"]:
-            changed = [f"{k} {old.get('versions', {}).get(k)} -> {v}" for k, v in manifest["versions"].items()
-                       if old.get("versions", {}).get(k) != v]
-            problems.append("package versions changed (" + ", ".join(changed) + ")")
+        code_problems = []
+        old_versions = old.get("versions") if isinstance(old.get("versions"), dict) else {}
+        if old_versions != manifest["versions"]:
+            changed = [f"{k} {old_versions.get(k)} -> {v}" for k, v in manifest["versions"].items()
+                       if old_versions.get(k) != v]
+            code_problems.append("package versions changed (" + ", ".join(changed) + ")")
+        if old.get("source_hash") != manifest["source_hash"]:
+            was = str(old.get("source_hash") or "not recorded")[:12]
+            code_problems.append(f"the program's code in sim/ changed (source hash {was} -> "
+                                 f"{manifest['source_hash'][:12]})")
+        if code_problems and not (force and not problems):
+            problems += code_problems
+            if not force:
+                problems[-1] += " (--force-resume continues anyway, mixing two versions in one table)"
         if problems:
             raise ResumeRefused(f"cannot resume {self.root}: " + "; ".join(problems)
                                 + "; results would mix two different sweeps. Start it afresh in a new --out directory")
@@ -192,9 +228,11 @@ class SweepStore:
         buf = pa.BufferOutputStream()
         pq.write_table(table, buf)
         path = self.task_path(task)
-        write_atomic(path, buf.getvalue().to_pybytes())
+        data = buf.getvalue().to_pybytes()
+        write_atomic(path, data)
         self.append_ledger({"task": task.name, "point": task.point, "start": task.start, "stop": task.stop,
-                            "seed": task.seed, "seconds": round(float(record["seconds"]), 4)})
+                            "seed": task.seed, "seconds": round(float(record["seconds"]), 4),
+                            "sha256": hashlib.sha256(data).hexdigest()})
         return path
 
     def append_ledger(self, entry: dict[str, Any]) -> None:
@@ -220,28 +258,62 @@ class SweepStore:
 
     def ledger(self) -> set[str]:
         """Names of tasks in the ledger (lines cut short by a crash are skipped)."""
+        return set(self._ledger_hashes())
+
+    def _ledger_hashes(self) -> dict[str, str | None]:
+        """Task name -> SHA-256 of its file as written (None for lines that do not record one)."""
         path = self.root / LEDGER
-        names: set[str] = set()
+        hashes: dict[str, str | None] = {}
         if not path.exists():
-            return names
+            return hashes
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
             try:
-                names.add(json.loads(line)["task"])
+                entry = json.loads(line)
+                name = entry["task"]
             except (ValueError, KeyError, TypeError):
                 continue
-        return names
+            if isinstance(name, str):
+                digest = entry.get("sha256")
+                hashes[name] = digest if isinstance(digest, str) else hashes.get(name)
+        return hashes
 
-    def finished(self) -> set[str]:
-        """Names of finished tasks: those with a task file. Leftover temporary files are removed and the
-        ledger is completed with tasks whose line a crash prevented."""
-        if not self.tasks_dir.is_dir():
-            return set()
+    def finished(self, expected: Callable[[str], bool] | None = None) -> set[str]:
+        """Names of finished tasks: those with a sound task file.
+
+        A task file is sound if its SHA-256 matches its ledger line or, where the ledger has none (a crash
+        between rename and ledger), if it reads as one record of that very task. Unsound files (cut short,
+        overwritten, edited) are moved to ``tasks/corrupt/`` and their tasks run again; files whose names
+        are not tasks of this sweep (``expected``) are ignored. Leftover temporary files are removed and the
+        ledger is completed with the tasks a crash left out.
+        """
+        self.tasks_dir.mkdir(parents=True, exist_ok=True)  # a deleted tasks/ folder means: nothing done
         for tmp in self.tasks_dir.glob(".*.tmp"):
             tmp.unlink(missing_ok=True)
-        done = {p.name.removesuffix(".parquet") for p in self.tasks_dir.glob("p*.parquet")}
-        for name in sorted(done - self.ledger()):
-            self.append_ledger({"task": name, "recovered": True})
+        hashes = self._ledger_hashes()
+        done: set[str] = set()
+        for path in sorted(self.tasks_dir.glob("p*.parquet")):
+            name = path.name.removesuffix(".parquet")
+            if expected is not None and not expected(name):
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            known = hashes.get(name)
+            sound = hashlib.sha256(data).hexdigest() == known if known else _is_task_record(data, name)
+            if not sound:
+                self._quarantine(path)
+                continue
+            done.add(name)
+            if name not in hashes:
+                self.append_ledger({"task": name, "recovered": True, "sha256": hashlib.sha256(data).hexdigest()})
         return done
+
+    def _quarantine(self, path: Path) -> None:
+        corrupt = self.tasks_dir / "corrupt"
+        corrupt.mkdir(exist_ok=True)
+        os.replace(path, corrupt / f"{path.name}.{os.getpid()}")
+        self.quarantined.append(path.name.removesuffix(".parquet"))
 
     def clear_failures(self) -> None:
         (self.root / FAILURES).unlink(missing_ok=True)
@@ -256,8 +328,8 @@ class SweepStore:
         ``_CONSOLIDATE_ROWS`` points are written as they fill, so memory does not grow with the design.
         """
         design = pq.read_table(self.root / DESIGN)
-        tmp = self.root / f".{RESULTS}.tmp"
-        tmp_csv = self.root / f".{RESULTS_CSV}.tmp"
+        tmp = self.root / f".{RESULTS}.{os.getpid()}.tmp"
+        tmp_csv = self.root / f".{RESULTS_CSV}.{os.getpid()}.tmp"
         writer: pq.ParquetWriter | None = None
         schema: pa.Schema | None = None
         rows: list[dict[str, Any]] = []
@@ -313,6 +385,21 @@ class SweepStore:
         writer.write_table(table)
         frame.to_csv(tmp_csv, mode="w" if header else "a", header=header, index=False)
         return writer, schema  # type: ignore[return-value]
+
+
+def _is_task_record(data: bytes, name: str) -> bool:
+    """Whether ``data`` is a Parquet file holding exactly one record of the task called ``name``."""
+    try:
+        rows = pq.read_table(pa.BufferReader(data)).to_pylist()
+    except Exception:  # noqa: BLE001 - any failure to read means the file is not sound
+        return False
+    if len(rows) != 1:
+        return False
+    r = rows[0]
+    try:
+        return SweepTask(int(r["point"]), int(r["start"]), int(r["stop"]), int(r["seed"])).name == name
+    except (KeyError, TypeError, ValueError):
+        return False
 
 
 def _changed_keys(old: Any, new: Any, prefix: str = "") -> list[str]:

@@ -22,6 +22,7 @@ import numpy as np
 from ..engine import RunAccumulator, Task, run_task
 from ..model.streams import BLOCK_SIZE
 from ..scenario.schema import Scenario
+from ..scenario.loader import show
 from .spec import Key, Sweep, apply
 
 REPLICATION_DAYS_PER_TASK = 800_000
@@ -91,6 +92,10 @@ def scenario_for(base: dict[str, Any], base_hash: str, point: int,
     scenario = _CACHE.get(key)
     if scenario is None:
         scenario = Scenario.model_validate(apply(base, overrides))
+        problems = scenario.semantic_errors()
+        if problems:  # a large design is checked at a sample of points before it starts; this is the rest
+            raise ValueError("; ".join(f"{'.'.join(map(str, path))}: {show(value)}: {message}"
+                                       for path, value, message in problems))
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = scenario
