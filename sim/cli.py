@@ -40,6 +40,14 @@ class CleanConsole(Console):
 
         super().print(*(_cleaned(o, clean) for o in objects), **kwargs)
 
+    def on_broken_pipe(self) -> None:
+        """The reader closed our output (``... | head``): stop quietly with the SIGPIPE status, not as a bug."""
+        from .guard import EXIT_CLOSED_PIPE
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, (sys.stderr if self.stderr else sys.stdout).fileno())
+        raise SystemExit(EXIT_CLOSED_PIPE)
+
 
 def _cleaned(obj: Any, clean: Any) -> Any:
     if isinstance(obj, str):

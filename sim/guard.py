@@ -140,9 +140,21 @@ def describe_os_error(exc: OSError) -> str:
     return f"{clean(where)}: {what}" if where else what
 
 
+EXIT_CLOSED_PIPE = 141
+"""A reader that closed our stdout early (``ceasefire run ... | head``): stop quietly, as a SIGPIPE would."""
+
+
 def main(argv: list[str] | None = None) -> None:
     """The ``ceasefire`` console entry point: signal handlers first, then the (heavier) command modules."""
-    sys.exit(run(argv))
+    try:
+        status = run(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would complain again when it flushes stdout at exit: point it at /dev/null first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        status = EXIT_CLOSED_PIPE
+    sys.exit(status)
 
 
 def run(argv: list[str] | None = None) -> int:

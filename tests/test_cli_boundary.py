@@ -297,3 +297,18 @@ def test_baseline_still_runs(capsys) -> None:
     code, out, err = cli(capsys, "run", BASELINE, "-n", "1000", "--seed", "1", "--json")
     assert code == 0, err
     assert 0 <= json.loads(out)["p_hold"] <= 1
+
+
+def test_a_reader_closing_the_pipe_early_is_a_quiet_sigpipe_exit_not_a_bug(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).parent / "ceasefire"
+    proc = subprocess.Popen([str(exe), "run", str(BASELINE), "-n", "1000", "--seed", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # as `| head -1` does
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == guard.EXIT_CLOSED_PIPE
+    assert "internal error" not in stderr and "Traceback" not in stderr
