@@ -44,8 +44,10 @@ class CleanConsole(Console):
         """The reader closed our output (``... | head``): stop quietly with the SIGPIPE status, not as a bug."""
         from .guard import EXIT_CLOSED_PIPE
 
+        # Python flushes the stream again at exit and would complain: point it at /dev/null first.
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, (sys.stderr if self.stderr else sys.stdout).fileno())
+        os.dup2(devnull, self.file.fileno())
+        os.close(devnull)
         raise SystemExit(EXIT_CLOSED_PIPE)
 
 
