@@ -40,7 +40,8 @@ def add_at(target: np.ndarray, index: Any, values: np.ndarray) -> None:
     index : ndarray of int, shape (k,), or a tuple of such arrays for the leading axes
     values : ndarray, broadcastable to (k, R)
     """
-    index = tuple(np.asarray(i) for i in (index if isinstance(index, tuple) else (index,)))
+    # A scalar beside an array of indices stands for that index repeated: give every axis the same length.
+    index = tuple(np.atleast_1d(i) for i in np.broadcast_arrays(*(index if isinstance(index, tuple) else (index,))))
     if _distinct(index):
         target[index] += values
         return
