@@ -191,3 +191,37 @@ def test_attack_rate_and_attacks_pure():
                                                               np.array([1.0, 1.0]), 2.0, np.array([True, False]))
     np.testing.assert_array_equal(attacks, [stats.poisson.ppf(0.9, 1.0), 0])
     np.testing.assert_array_equal(casualties, [stats.poisson.ppf(0.9, 2.0 * attacks[0]), 0])
+
+
+def test_a_single_casualty_hurts_and_a_single_attack_counts():
+    k = kernel(2, {"ceasefire": {"spoiler_attacks_are_violations": True}}, day=4)
+    lam = rate()
+    one = math.exp(-lam) * ABOVE  # exactly one attack
+    one_casualty = math.exp(-2.0) * ABOVE  # ... and exactly one casualty (P(0) < u < P(<= 1))
+    assert one_casualty < math.exp(-2.0) * 3.0 and one < math.exp(-lam) * (1 + lam)
+    out = attack(k, [one, 0.0], [one_casualty, 0.0], day=4)
+    np.testing.assert_array_equal(out.attacks[0], [1, 0])
+    np.testing.assert_array_equal(out.casualties[0], [1, 0])
+    np.testing.assert_array_equal(out.counted_as_violation, [True, False])
+    np.testing.assert_array_equal(k.state.parties.last_attacked_day[NORTH], [4, NEVER])
+    assert out.counted_as_violation.dtype == bool
+    assert attack(kernel(1), 0.0).counted_as_violation.dtype == bool
+
+
+def test_crackdown_at_exactly_the_willingness_is_not_carried_out():
+    k = kernel(1)
+    k.state.talks.agreement[:] = True
+    k.state.groups.crackdown_level[:] = 0.5
+    willing = armed_groups.crackdown_willingness(k.state.groups.crackdown_level, 0.6, 0.2)
+    assert not sanctuary(k, willing).carried_out.any()
+
+
+def test_crackdown_evidence_only_about_the_host():
+    k = kernel(1)
+    k.state.talks.agreement[:] = True
+    k.state.groups.crackdown_level[:] = 1.0
+    sanctuary(k, 0.0)
+    trust = k.state.trust
+    for observer, observed, prior in [(NORTH, REBELS_ACTOR, 0.5), (NORTH, 3, 0.6), (REBELS_ACTOR, NORTH, 0.5),
+                                      (REBELS_ACTOR, 3, 0.5), (SOUTH, NORTH, 0.25)]:
+        np.testing.assert_allclose(trust.mean(observer, observed), [prior], rtol=RTOL)

@@ -203,3 +203,32 @@ def test_decode_chain_and_status():
     assert breakdown.decode_chain(1 * 64 + 2 * 8 + 3) == "spoiler_attack > cross_border_strike > retaliation"
     np.testing.assert_array_equal(breakdown.status(np.array([True, True, False]), np.array([0, 2, 0])), [0, 1, 2])
     assert breakdown.status(np.array([True]), np.array([0])).dtype == np.int8
+
+
+def test_strict_inequalities_at_exactly_the_probability():
+    """u equal to the probability does not trigger: open war, shock."""
+    day = 12
+    k = kernel(1, day=day)
+    collapsed_talks(k, deadline=day)
+    assert not escalate(k, breakdown.open_war_hazard(np.array([[0.5], [0.3]]), np.array([[10], [14]])), day
+                        ).declared.any()
+    k = kernel(1)
+    assert not end_day(k, 1, u_shock=0.001).broken[0]
+
+
+def test_open_war_flag_and_first_declarer_per_replication():
+    k = kernel(3, {"actors": {"south": {"open_war": {"threatened": True}}}}, day=3)
+    c = k.state.ceasefire
+    k.state.talks.active[:] = False
+    k.state.parties.threat_deadline[:] = 5
+    c.open_war_today[:] = [True, False, False]  # set earlier today
+    c.open_war_by[:] = [-1, NORTH, -1]
+    out = escalate(k, np.array([[1.0, 1.0, 0.0], [1.0, 0.0, 1.0]]), 3)
+    np.testing.assert_array_equal(out.declared, [[False, False, True], [False, True, False]])
+    np.testing.assert_array_equal(c.open_war_today, [True, True, True])
+    np.testing.assert_array_equal(c.open_war_by, [-1, NORTH, NORTH])
+    k = kernel(2, {"actors": {"south": {"open_war": {"threatened": True}}}}, day=3)
+    k.state.talks.active[:] = False
+    k.state.parties.threat_deadline[:] = 5
+    escalate(k, np.array([[1.0, 0.0], [1.0, 1.0]]), 3)  # north declares in replication 1 only
+    np.testing.assert_array_equal(k.state.ceasefire.open_war_by, [-1, NORTH])

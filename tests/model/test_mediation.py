@@ -164,3 +164,30 @@ def test_restraint_log_odds_without_mediators(agreement):
     got = mediation.restraint_log_odds(np.zeros((0, 2), dtype=bool), np.zeros((0, 2)), np.zeros((0, 2)),
                                        np.zeros(2), np.zeros(2), np.full(2, agreement), 1.0, 1.0, 1.0, 2.0)
     np.testing.assert_allclose(got, 2.0 * agreement)
+
+
+def test_strict_inequality_at_exactly_the_restart_probability():
+    k = kernel(1)
+    restarted, _ = restart(k, 0.5, [True])
+    assert not restarted[0]
+
+
+def test_restart_keeps_what_other_replications_and_mediators_had():
+    k = kernel(3, SECOND)
+    k.state.mediators.engaged[:] = True
+    k.state.mediators.restart_used[1] = [True, False, False]  # envoy spent its restart in rep 0
+    k.state.talks.new_venue[:] = [False, False, True]
+    restarted, _ = restart(k, np.array([[0.0, 0.9, 0.9], [0.0, 0.0, 0.0]]), [True, False, False])
+    np.testing.assert_array_equal(restarted, [True, False, False])
+    np.testing.assert_array_equal(k.state.mediators.restart_used, [[True, False, False], [True, False, False]])
+    np.testing.assert_array_equal(k.state.talks.new_venue, [True, False, True])
+
+
+def test_engagement_keeps_those_already_engaged():
+    k = kernel(2, {"actors": {"broker": {"engagement": {"from_day": 4}}, **SECOND["actors"]}}, day=4)
+    np.testing.assert_array_equal(k.state.mediators.engaged, [[False, False], [True, True]])
+    joined = mediation.engagement_phase(k.state, k.parameters, 4)
+    np.testing.assert_array_equal(joined, [[True, True], [False, False]])
+    np.testing.assert_array_equal(k.state.mediators.engaged, True)
+    none = mediation.engagement_phase(k.state, k.parameters, 5)
+    assert none.shape == (2, 2) and none.dtype == bool and not none.any()

@@ -48,8 +48,17 @@ def test_issue_priorities_positions_and_strength_shares():
     np.testing.assert_array_equal(p.hardline_positions[:, :, 0], [[1.0, 0.5], [0.0, 1.0]])
     assert p.positions.shape == (2, 2, 1)
     np.testing.assert_allclose(p.strength_share, [[0.75, 0.75], [0.25, 0.25]], rtol=RTOL)
+    small = kernel(1, {"actors": {"north": {"military_strength": 0.3}, "south": {"military_strength": 0.2}}})
+    np.testing.assert_allclose(small.parameters.parties.strength_share, [[0.6], [0.4]], rtol=RTOL)
     weak = kernel(1, {"actors": {"north": {"military_strength": 0.0}, "south": {"military_strength": 0.0}}})
     np.testing.assert_allclose(weak.parameters.parties.strength_share, [[0.5], [0.5]], rtol=RTOL)
+
+
+def test_an_issue_a_party_does_not_list_has_no_priority():
+    spec = scenario()
+    del spec.actors["north"].priorities["trade"]
+    p = build_parameters(spec, ParameterSampler(0, np.arange(1))).parties
+    np.testing.assert_allclose(p.priorities, [[1.0, 0.0], [0.5, 0.5]], rtol=RTOL)
 
 
 def test_party_switches_and_days():

@@ -205,3 +205,27 @@ def test_output_columns():
     rec.strike_day(2, s, *day_events())
     assert out.columns["strikes"][0] == 1 and out.daily_totals["attacks"][2] == 0
     assert out.status_counts[2].sum() == 0
+
+
+def test_counters_accumulate_over_rounds_and_are_integers():
+    k = kernel(4)
+    rec = recorder(k, replications=(0, 1, 2, 3))
+    assert all(c.dtype == np.int64 for c in rec.counters.values()) and rec.status_counts.dtype == np.int64
+    # rep 0 agrees, rep 1 walks out, reps 2 and 3 reject; overrides in reps 0 (both parties) and 3.
+    one = TalkRound(held=bools([1, 1, 1, 1]), agreed=bools([1, 0, 0, 0]), walkouts=bools([[0, 1, 0, 0]] * 2),
+                    any_walkout=bools([0, 1, 0, 0]), collapsed=bools([0, 0, 0, 0]), restarted=bools([0, 0, 0, 0]),
+                    overridden=bools([[1, 0, 0, 1], [1, 0, 0, 0]]), offer=np.full((2, 4), 0.5), restart_days=[])
+    rec.talk_round(3, one, k.state)
+    rec.talk_round(10, one, k.state)
+    np.testing.assert_array_equal(rec.counters["talk_rounds"], [2, 2, 2, 2])
+    np.testing.assert_array_equal(rec.counters["walkouts"], [0, 4, 0, 0])
+    np.testing.assert_array_equal(rec.counters["principal_overrides"], [4, 0, 0, 2])
+    assert rec.talk_outcomes[10] == {"rounds": 4, "agreements": 1, "walkouts": 1, "rejections": 2, "collapses": 0,
+                                     "restarts": 0, "overrides": 2}
+
+
+def test_status_counts_when_every_replication_holds():
+    k = kernel(3)
+    rec = recorder(k)
+    rec.strike_day(1, k.state, *day_events(status=(HOLDING, HOLDING, HOLDING)))
+    np.testing.assert_array_equal(rec.status_counts[1], [3, 0, 0])

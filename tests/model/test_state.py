@@ -96,6 +96,22 @@ def test_initial_state_of_mediators_talks_and_ceasefire():
         np.testing.assert_array_equal(getattr(c, name), value)
         assert getattr(c, name).shape == (2,)
     assert c.violation_ring.shape == (5, 2) and not c.violation_ring.any()
+    integers = [t.agreement_day, t.stalled_rounds, t.next_round_day, c.breakdown_day, c.chain, c.chain_seen, c.cause,
+                c.violation_ring, c.violation_days, c.open_war_by]
+    assert all(a.dtype == np.int64 for a in integers)
+    assert all(a.dtype == bool for a in (t.active, t.agreement, t.new_venue, c.open_war_today, s.mediators.engaged,
+                                         s.mediators.restart_used))
+    assert t.progress.dtype == float
+
+
+def test_initial_state_is_day_zero_and_a_first_round_on_day_one_is_active():
+    spec = scenario({"talks": {"calendar": [{"day": 1}]}})
+    sampler = ParameterSampler(0, np.arange(2))
+    params = build_parameters(spec, sampler)
+    s = initial_state(spec, Topology.from_scenario(spec), params, np.array([1]), sampler)
+    assert s.day == 0
+    np.testing.assert_array_equal(s.talks.active, True)
+    np.testing.assert_array_equal(s.talks.next_round_day, 1)
 
 
 def test_without_a_calendar_the_talks_are_not_active():

@@ -353,3 +353,83 @@ def test_mediation_in_round_without_mediators_and_walks_out_pure():
     value, reservation = np.array([0.3, 0.3, 0.3]), np.array([0.45, 0.45, 0.35])
     np.testing.assert_array_equal(talks.walks_out(np.array([0.1, 0.45, 0.0]), value, reservation, 0.1, 0.5,
                                                   np.array([0.2, 0.2, 0.0])), [True, False, False])
+
+
+def test_replications_without_a_round_are_left_alone():
+    """A round in replication 0 (a collapse) and 1 (a stalled round) leaves 2 (broken down) and 3 (agreed) as
+    they were: activity, agreement, next round, mediators."""
+    k = kernel(4, {"actors": {"broker": {"last_ditch": {"restart_prob": 0.0}}}}, day=DAY)
+    t = k.state.talks
+    t.stalled_rounds[:] = [1, 0, 0, 0]
+    k.state.ceasefire.alive[2] = False
+    t.active[2] = False
+    t.agreement[3] = True
+    t.active[3] = False
+    t.next_round_day[3] = -1
+    out = round_(k, accept=(1.0, 1.0))
+    np.testing.assert_array_equal(out.held, [True, True, False, False])
+    np.testing.assert_array_equal(out.collapsed, [True, False, False, False])
+    np.testing.assert_array_equal(t.active, [False, True, False, False])
+    np.testing.assert_array_equal(t.agreement, [False, False, False, True])
+    np.testing.assert_array_equal(t.next_round_day, [-1, 10, DAY, -1])
+    np.testing.assert_array_equal(t.stalled_rounds, [2, 1, 0, 0])
+
+
+def test_joining_keeps_mediators_engaged_elsewhere():
+    k = kernel(2, JOINER, day=DAY)
+    k.state.mediators.engaged[:] = [[False, True]]
+    k.state.talks.next_round_day[1] = 10  # no round in rep 1
+    round_(k, accept=(1.0, 1.0), join=1.0)
+    np.testing.assert_array_equal(k.state.mediators.engaged, [[False, True]])
+
+
+def test_strict_inequality_at_exactly_the_join_probability():
+    k = kernel(1, JOINER, day=DAY)
+    round_(k, accept=(1.0, 1.0), join=0.5)
+    assert not k.state.mediators.engaged.any()
+
+
+def test_agreed_level_is_the_offer_on_the_group_s_crackdown_issue():
+    k = kernel(1, {"actors": {"rebels": {"crackdown_issue": "trade"}}}, day=DAY)
+    out = round_(k)
+    assert out.agreed[0]
+    np.testing.assert_allclose(k.state.groups.crackdown_level[0], [0.75], rtol=RTOL)
+
+
+def test_proposal_splits_an_issue_no_one_cares_about_by_bias_alone():
+    ideal = np.array([[[1.0, 1.0], [0.2, 0.4]], [[0.0, 0.0], [0.8, 0.8]]])  # (P=2, K=2, R=2)
+    priorities = np.array([[1.0, 0.0], [1.0, 0.0]])
+    bias = np.array([[1.5, 0.5], [0.5, 1.5]])  # not normalized: sums to 2
+    got = talks.proposal(ideal, priorities, bias, np.array([1.0, 1.0]))
+    np.testing.assert_allclose(got[1], [(1.5 * 0.2 + 0.5 * 0.8) / 2, (0.5 * 0.4 + 1.5 * 0.8) / 2], rtol=RTOL)
+    np.testing.assert_allclose(got[0], [0.75, 0.25], rtol=RTOL)
+
+
+def test_accepts_strictly_below_the_probability():
+    from sim.model.draws import logistic as model_logistic
+    u = model_logistic(np.array([1.0]))
+    assert not talks.accepts(u, np.array([1.0]), np.array([0.5]), 0.5)[0]
+    assert talks.accepts(u * BELOW, np.array([1.0]), np.array([0.5]), 0.5)[0]
+
+
+def test_mediation_in_round_with_three_styles():
+    """Facilitator (trusted 0.5 / 0.8), formulator (0.4 / 0.6), manipulator (leverage 0.3; 0.9 / 0.2), over two
+    replications; in replication 1 only the formulator is engaged."""
+    engaged = np.array([[True, False], [True, True], [True, False]])
+    leverage = np.array([[0.1, 0.1], [0.2, 0.2], [0.3, 0.3]])
+    trust = np.array([[[0.5, 0.5], [0.4, 0.4], [0.9, 0.9]], [[0.8, 0.8], [0.6, 0.6], [0.2, 0.2]]])
+    style = np.array([[True, False, False], [False, True, False], [False, False, True]])
+    tilt = np.array([[0.5, 0.25, 1.0], [0.5, 0.75, 0.0]])
+    got = talks.mediation_in_round(engaged, leverage, trust, style, tilt)
+    np.testing.assert_allclose(got.facilitation, [[0.5, 0.0], [0.8, 0.0]], rtol=RTOL)
+    np.testing.assert_allclose(got.formulation, [(0.4 + 0.6) / 2, (0.4 + 0.6) / 2], rtol=RTOL)
+    np.testing.assert_allclose(got.manipulation, [[0.9 * 0.3, 0.0], [0.2 * 0.3, 0.0]], rtol=RTOL)
+    np.testing.assert_allclose(got.bias, [[1.75 / 3, 0.25], [1.25 / 3, 0.75]], rtol=RTOL)
+    trust[0, 1, 1] = 1.0  # formulation differs between replications
+    got = talks.mediation_in_round(engaged, leverage, trust, style, tilt)
+    np.testing.assert_allclose(got.formulation, [0.5, 0.8], rtol=RTOL)
+    none = talks.mediation_in_round(np.array([[False, True]]), leverage[:1], trust[:, :1], style[:, :1], tilt[:, :1])
+    np.testing.assert_allclose(none.bias, [[0.5, 0.5], [0.5, 0.5]], rtol=RTOL)
+    empty = talks.mediation_in_round(np.zeros((0, 2), dtype=bool), np.zeros((0, 2)), np.zeros((2, 0, 2)),
+                                     np.zeros((3, 0), dtype=bool), np.zeros((2, 0)))
+    assert empty.bias.shape == (2, 2)

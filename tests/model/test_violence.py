@@ -298,3 +298,45 @@ def test_sanctuary_left_and_hostile_act_evidence():
     np.testing.assert_allclose(violence.sanctuary_left(np.array([0.5]), 0.2, np.array([False])), [0.5])
     np.testing.assert_allclose(violence.hostile_act_evidence(np.array([1, 1, 0]), 1.5, 2.0,
                                                              np.array([False, True, True])), [1.5, 3.5, 0.0])
+
+
+def test_decree_boost_scales_strikes_and_retaliation():
+    """With a decree boost of 2 (not 1), the boost is added to the log-odds, not divided."""
+    k = kernel(2, {"actors": {"north": {"decree": {"retaliation_boost": 2.0}}}})
+    k.state.parties.decree[NORTH] = True
+    p = p_strike_north(decree=2.0)
+    out = strike(k, [p * BELOW, p * ABOVE], 1.0)
+    np.testing.assert_array_equal(out.strikes[NORTH], [True, False])
+    k = kernel(2, {"actors": {"north": {"decree": {"retaliation_boost": 2.0}}}})
+    k.state.parties.decree[NORTH] = True
+    p = p_back_north(decree=2.0)
+    out = retaliate(k, [True, False], [p * BELOW, p * ABOVE], 1.0)
+    np.testing.assert_array_equal(out.retaliations[NORTH], [True, False])
+
+
+def test_retaliation_evidence_only_about_the_retaliator():
+    k = kernel(1)
+    retaliate(k, [True, False], 0.0, 1.0)
+    trust = k.state.trust
+    np.testing.assert_allclose(trust.mean(SOUTH, NORTH), [trust_today(2, 6, hostility=1.0)], rtol=RTOL)
+    for observer, observed, prior in [(SOUTH, REBELS_ACTOR, 0.5), (SOUTH, 3, 0.7), (NORTH, SOUTH, 0.3),
+                                      (REBELS_ACTOR, NORTH, 0.5)]:
+        np.testing.assert_allclose(trust.mean(observer, observed), [prior], rtol=RTOL)
+
+
+def test_sanctuary_damage_with_three_parties_goes_to_each_group_s_own_host():
+    """Rebels (host south) are struck by north and east; militia (host north) by south only."""
+    changes = {"actors": {
+        "east": {"role": "party", "name": "East", "adversary": "south", "priorities": {"security": 1.0},
+                 "positions": {"security": 0.5, "trade": 0.5},
+                 "strikes": {"sanctuary_damage_per_strike": 0.5}},
+        "militia": {"role": "armed_group", "name": "Militia", "host": "north", "target": "south"},
+        "south": {"strikes": {"sanctuary_damage_per_strike": 0.2}}}}
+    k = kernel(3, changes)
+    n = 3
+    u = GivenUniforms(n, strike=np.array([[0.0, 1.0, 1.0], [1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]),
+                      strike_casualties=0.5)
+    violence.strike_phase(k.state, k.parameters, k.topology, u, 1, restraint=np.zeros((3, n)))
+    # rep 0: north and east strike (rebels keep 0.9 x 0.5 of their sanctuary); rep 1: south strikes (militia
+    # lose 0.2); rep 2: east alone (rebels lose 0.5).
+    np.testing.assert_allclose(k.state.groups.damage, [[1 - 0.9 * 0.5, 0.0, 0.5], [0.0, 0.2, 0.0]], rtol=RTOL)
