@@ -18,6 +18,7 @@ import pytest
 from handbuilt import NORTH, SOUTH, scenario
 from sim.model.model import CeasefireModel, ModelInvariantError, stream_names
 from sim.model.state import Topology
+from sim.model.streams import Streams, parameter_uniforms
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from golden_master import FLOAT32_TOLERANCE, GOLDEN, REPLICATIONS, ROOT, SEED, TRAJECTORY_REPLICATIONS  # noqa: E402
@@ -158,3 +159,34 @@ def test_invariant_error_names_the_quantity_replication_and_seed(where):
         pattern = r"talk progress left \[0, 1\] .* in replication 10"
     with pytest.raises(ModelInvariantError, match=pattern):
         model.output()
+
+
+def test_defaults_one_replication_the_scenario_s_horizon_and_no_trajectories():
+    spec = scenario()
+    model = CeasefireModel(spec, seed=3)
+    assert model.spec is spec and model.n_replications == 1 and model.horizon_days == 30
+    out = model.run()
+    assert model.day == 30 and out.trajectories["values"] is None
+    assert model.status_counts.shape == (31, 3)
+
+
+def test_talk_rounds_on_the_first_and_the_last_day():
+    model = small_model(replications=2, horizon=10, changes={"talks": {"calendar": [{"day": 1}, {"day": 10}]}})
+    model.run()
+    assert model.talk_outcomes[1]["rounds"] == 2 and 10 in model.talk_outcomes
+
+
+def test_distributions_drawn_from_the_run_s_seed():
+    changes = {"actors": {"rebels": {"sanctuary": {"dist": "uniform", "low": 0.5, "high": 1.0}}}}
+    model = CeasefireModel(scenario(changes), seed=11, replications=3, horizon_days=1)
+    np.testing.assert_allclose(model.parameters.groups.sanctuary[0],
+                               0.5 + 0.5 * parameter_uniforms(11, np.arange(3), "actors.rebels.sanctuary"), rtol=1e-12)
+
+
+@pytest.mark.parametrize("order", [["a", "b"], ["b", "a"]])
+def test_rows_of_streams_not_declared_side_by_side(order):
+    streams = Streams(5, np.arange(3), ["strike/a", "other", "strike/b"])
+    streams.advance()
+    expected = np.stack([streams[f"strike/{x}"] for x in order])
+    np.testing.assert_array_equal(streams.rows("strike", order), expected)
+    np.testing.assert_array_equal(streams.rows("strike", order), expected)  # cached lookup
