@@ -153,3 +153,11 @@ def test_trust_priors_drawn_per_replication():
     np.testing.assert_allclose(s.trust.prior_cooperation[0, 1], 0.3 * certainty, rtol=RTOL)
     np.testing.assert_allclose(s.trust.prior_hostility[0, 1], 0.7 * certainty, rtol=RTOL)
     assert np.unique(certainty).size == 3
+
+
+def test_topology_without_armed_groups():
+    spec = scenario()
+    spec.actors.pop("rebels")
+    t = Topology.from_scenario(spec)
+    assert t.group_ids == [] and t.group_strikers.shape == (0, 0) and t.group_strikers.dtype == np.int64
+    assert t.host.shape == (0,) and t.actor_ids == ["north", "south", "broker"]
