@@ -191,3 +191,10 @@ def test_engagement_keeps_those_already_engaged():
     np.testing.assert_array_equal(k.state.mediators.engaged, True)
     none = mediation.engagement_phase(k.state, k.parameters, 5)
     assert none.shape == (2, 2) and none.dtype == bool and not none.any()
+
+
+def test_joins_strictly_below_the_join_probability():
+    args = dict(engaged=np.array([False]), stalled_rounds=np.array([2]), join_after_stalled_rounds=2,
+                eligible=np.array([True]))
+    assert not mediation.joins(np.array([0.5]), join_prob=0.5, **args)[0]
+    assert mediation.joins(np.array([0.5 * BELOW]), join_prob=0.5, **args)[0]
