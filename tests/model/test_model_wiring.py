@@ -171,9 +171,14 @@ def test_defaults_one_replication_the_scenario_s_horizon_and_no_trajectories():
 
 
 def test_talk_rounds_on_the_first_and_the_last_day():
-    model = small_model(replications=2, horizon=10, changes={"talks": {"calendar": [{"day": 1}, {"day": 10}]}})
+    # North never accepts (its reservation is above any deal at a near-zero temperature): no agreement on day 1.
+    changes = {"talks": {"calendar": [{"day": 1}, {"day": 10}], "acceptance_temperature": 0.001},
+               "actors": {"north": {"war_cost": 0.0}}}
+    model = small_model(replications=2, horizon=10, changes=changes)
     model.run()
-    assert model.talk_outcomes[1]["rounds"] == 2 and 10 in model.talk_outcomes
+    assert model.talk_outcomes[1]["rounds"] == 2 and model.talk_outcomes[1]["agreements"] == 0
+    alive_on_day_10 = int(((model.state.ceasefire.breakdown_day < 0) | (model.state.ceasefire.breakdown_day >= 10)).sum())
+    assert alive_on_day_10 > 0 and model.talk_outcomes[10]["rounds"] == alive_on_day_10
 
 
 def test_distributions_drawn_from_the_run_s_seed():
