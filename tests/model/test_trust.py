@@ -137,3 +137,21 @@ def test_trust_moves_with_evidence_and_forgets():
     now = hostile.mean(0, 1)[0]
     hostile.advance(60)
     assert now < hostile.mean(0, 1)[0] < prior
+
+
+@pytest.mark.parametrize("observer, observed", [(0, np.array([1, 1])), (np.array([0, 0]), 1),
+                                                (np.array([0, 0]), np.array([1, 1]))])
+def test_repeated_pairs_add_up_with_a_scalar_on_either_side(observer, observed):
+    book = ledger([1.0], [1.0], 30.0)
+    book.advance(1)
+    book.observe(observer, observed, cooperation=np.array([[1.0], [2.0]]))
+    np.testing.assert_allclose(book.mean(0, 1), [4 / 5], rtol=1e-14)
+
+
+def test_mean_at_with_a_half_life_per_replication():
+    book = ledger([1.0, 1.0, 1.0], [1.0, 1.0, 1.0], np.array([1.0, 2.0, 4.0]))
+    book.advance(1)
+    book.observe(0, 1, hostility=np.array([1.0, 1.0, 1.0]))
+    book.advance(3)  # two days later: evidence kept 1/4, 1/2, 2^(-1/2)
+    got = book.mean_at(np.array([0]), np.array([1]), np.array([2, 0]))
+    np.testing.assert_allclose(got, [[1 / (2 + 0.5**0.5), 1 / 2.25]], rtol=1e-12)
