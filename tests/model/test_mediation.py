@@ -27,7 +27,7 @@ def test_presence_is_a_snapshot_of_who_is_engaged():
     k.state.mediators.engaged[:] = [[True, False]]
     now = mediation.presence(k.state, k.parameters)
     np.testing.assert_allclose(now.monitoring, [0.3, 0.0], rtol=RTOL)
-    np.testing.assert_allclose(now.leverage, [[0.4, 0.4]], rtol=RTOL)
+    np.testing.assert_allclose(np.broadcast_to(now.leverage, (1, 2)), [[0.4, 0.4]], rtol=RTOL)
     k.state.mediators.engaged[:] = True
     np.testing.assert_array_equal(now.engaged, [[True, False]])
 

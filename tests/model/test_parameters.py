@@ -27,18 +27,27 @@ RTOL = 1e-12
 
 # ----------------------------------------------------------------------------- stacking
 
-def test_party_fields_are_stacked_in_file_order_one_column_per_replication():
+def test_party_fields_are_stacked_in_file_order_one_column_when_nothing_is_drawn():
     p = kernel(3).parameters.parties
-    np.testing.assert_array_equal(p.core.military_strength, [[3.0] * 3, [1.0] * 3])
-    np.testing.assert_array_equal(p.core.regional_pressure, [[0.0] * 3, [0.2] * 3])
-    np.testing.assert_array_equal(p.strikes.baseline_prob_per_day, [[0.01] * 3, [0.005] * 3])
-    np.testing.assert_array_equal(p.strikes.sanctuary_damage_per_strike, [[0.1] * 3, [0.0] * 3])
-    np.testing.assert_array_equal(p.retaliation.prestige_gain, [[0.01] * 3, [0.03] * 3])
-    np.testing.assert_array_equal(p.domestic.resentment_half_life_days, [[30.0] * 3, [45.0] * 3])
-    np.testing.assert_array_equal(p.delegation.principal_override_prob, [[0.1] * 3, [0.3] * 3])
-    np.testing.assert_array_equal(p.decree.hazard_per_day, [[0.0] * 3, [0.001] * 3])
-    np.testing.assert_array_equal(p.open_war.declare_prob_on_collapse, [[0.5] * 3, [0.3] * 3])
-    assert p.core.military_strength.shape == (2, 3) and p.core.military_strength.dtype == float
+    np.testing.assert_array_equal(p.core.military_strength, [[3.0], [1.0]])
+    np.testing.assert_array_equal(p.core.regional_pressure, [[0.0], [0.2]])
+    np.testing.assert_array_equal(p.strikes.baseline_prob_per_day, [[0.01], [0.005]])
+    np.testing.assert_array_equal(p.strikes.sanctuary_damage_per_strike, [[0.1], [0.0]])
+    np.testing.assert_array_equal(p.retaliation.prestige_gain, [[0.01], [0.03]])
+    np.testing.assert_array_equal(p.domestic.resentment_half_life_days, [[30.0], [45.0]])
+    np.testing.assert_array_equal(p.delegation.principal_override_prob, [[0.1], [0.3]])
+    np.testing.assert_array_equal(p.decree.hazard_per_day, [[0.0], [0.001]])
+    np.testing.assert_array_equal(p.open_war.declare_prob_on_collapse, [[0.5], [0.3]])
+    assert p.core.military_strength.shape == (2, 1) and p.core.military_strength.dtype == float
+
+
+def test_a_field_one_actor_draws_is_one_column_per_replication_for_every_actor():
+    k = kernel(3, {"actors": {"south": {"war_cost": {"dist": "uniform", "low": 0.2, "high": 0.6}}}})
+    war_cost = k.parameters.parties.core.war_cost
+    assert war_cost.shape == (2, 3)
+    np.testing.assert_array_equal(war_cost[0], [0.4, 0.4, 0.4])  # north's number fills its row
+    assert np.all((war_cost[1] >= 0.2) & (war_cost[1] <= 0.6)) and np.unique(war_cost[1]).size == 3
+    assert k.parameters.parties.core.cost_tolerance.shape == (2, 1)  # other fields stay one column
 
 
 def test_issue_priorities_positions_and_strength_shares():
@@ -47,7 +56,7 @@ def test_issue_priorities_positions_and_strength_shares():
     np.testing.assert_array_equal(p.positions[:, :, 0], [[1.0, 0.5], [0.2, 1.0]])
     np.testing.assert_array_equal(p.hardline_positions[:, :, 0], [[1.0, 0.5], [0.0, 1.0]])
     assert p.positions.shape == (2, 2, 1)
-    np.testing.assert_allclose(p.strength_share, [[0.75, 0.75], [0.25, 0.25]], rtol=RTOL)
+    np.testing.assert_allclose(p.strength_share, [[0.75], [0.25]], rtol=RTOL)
     small = kernel(1, {"actors": {"north": {"military_strength": 0.3}, "south": {"military_strength": 0.2}}})
     np.testing.assert_allclose(small.parameters.parties.strength_share, [[0.6], [0.4]], rtol=RTOL)
     weak = kernel(1, {"actors": {"north": {"military_strength": 0.0}, "south": {"military_strength": 0.0}}})
@@ -71,14 +80,14 @@ def test_party_switches_and_days():
 def test_group_and_mediator_fields_stacked():
     params = kernel(2).parameters
     g = params.groups
-    np.testing.assert_array_equal(g.attack_rate_per_day, [[1.5, 1.5]])
-    np.testing.assert_array_equal(g.ideological_alignment, [[0.6, 0.6]])
-    np.testing.assert_array_equal(g.recruitment_per_civilian_casualty, [[0.01, 0.01]])
+    np.testing.assert_array_equal(g.attack_rate_per_day, [[1.5]])
+    np.testing.assert_array_equal(g.ideological_alignment, [[0.6]])
+    np.testing.assert_array_equal(g.recruitment_per_civilian_casualty, [[0.01]])
     m = params.mediators
-    np.testing.assert_array_equal(m.core.leverage, [[0.4, 0.4]])
-    np.testing.assert_array_equal(m.core.monitoring, [[0.3, 0.3]])
-    np.testing.assert_array_equal(m.inducement.value, [[0.2, 0.2]])
-    np.testing.assert_array_equal(m.last_ditch.restart_prob, [[0.5, 0.5]])
+    np.testing.assert_array_equal(m.core.leverage, [[0.4]])
+    np.testing.assert_array_equal(m.core.monitoring, [[0.3]])
+    np.testing.assert_array_equal(m.inducement.value, [[0.2]])
+    np.testing.assert_array_equal(m.last_ditch.restart_prob, [[0.5]])
     np.testing.assert_array_equal(m.style, [[True], [False], [False]])
     assert STYLES == ("facilitation", "formulation", "manipulation")
     np.testing.assert_array_equal(m.inducement_conditional, [True])

@@ -81,10 +81,19 @@ def joins(
     join_prob: np.ndarray | float,
     eligible: np.ndarray,
 ) -> np.ndarray:
-    """True where a mediator not yet engaged joins after this stalled round, shape (R,)."""
+    """True where a mediator not yet engaged joins after this stalled round.
+
+    For one mediator, ``join_after_stalled_rounds`` is an int or None (never) and
+    the result has shape (R,); for stacked mediators it is an array (M,) with -1
+    for never, ``uniform`` and ``engaged`` are (M, R), and so is the result.
+    """
     if join_after_stalled_rounds is None:
         return np.zeros_like(engaged)
-    return eligible & ~engaged & (stalled_rounds >= join_after_stalled_rounds) & (uniform < join_prob)
+    after = np.asarray(join_after_stalled_rounds)
+    may_join = after >= 0
+    if after.ndim:
+        after, may_join = after[:, None], may_join[:, None]
+    return may_join & eligible & ~engaged & (stalled_rounds >= after) & (uniform < join_prob)
 
 
 @dataclass

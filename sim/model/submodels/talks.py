@@ -266,11 +266,9 @@ def talk_phase(state: State, parameters: Parameters, topology: Topology, uniform
 
     stalled = held & ~agreed
     talks.stalled_rounds = np.where(stalled, talks.stalled_rounds + 1, talks.stalled_rounds)
-    join_after = mp.join_after_stalled_rounds
-    joined = ((join_after >= 0)[:, None] & stalled & ~state.mediators.engaged
-              & (talks.stalled_rounds >= join_after[:, None])
-              & (uniforms.rows("join", topology.mediator_ids) < mp.engagement.join_prob))
-    state.mediators.engaged |= joined
+    state.mediators.engaged |= mediation.joins(uniforms.rows("join", topology.mediator_ids), state.mediators.engaged,
+                                               talks.stalled_rounds, mp.join_after_stalled_rounds,
+                                               mp.engagement.join_prob, stalled)
     collapsed = stalled & (talks.stalled_rounds >= parameters.max_stalled_rounds)
     restarted, restart_day = collapse(state, parameters, topology, uniforms, day, collapsed, now.engaged)
 
