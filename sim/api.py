@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .engine import DEFAULT_TRAJECTORY_REPLICATIONS, simulate
+from .engine import DEFAULT_REPLICATIONS_PER_TASK, DEFAULT_TRAJECTORY_REPLICATIONS, simulate
 from .results import RunResult, replications_frame
 from .scenario.loader import load
 from .scenario.schema import Scenario
@@ -43,7 +43,7 @@ def run(
     seed: int | None = None,
     horizon_days: int | None = None,
     workers: int = 1,
-    replications_per_task: int | None = None,
+    replications_per_task: int = DEFAULT_REPLICATIONS_PER_TASK,
     trajectory_replications: int = DEFAULT_TRAJECTORY_REPLICATIONS,
     keep_replications: bool = True,
     replications_file: str | os.PathLike[str] | None = None,

@@ -99,26 +99,6 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-MIN_REPLICATIONS_FOR_WORKERS = 1000
-"""Below one random-stream block, a run is one task in this process: no workers to start."""
-
-
-def start_worker_server() -> None:
-    """Start the process that forks the engine's workers now, before this process loads the model.
-
-    It imports the model while this process does the same, so that on a short
-    run the workers are ready when the first task is. Same context and preload
-    as :func:`sim.engine._pool` (:data:`sim.processes.WORKER_PRELOAD`).
-    """
-    import multiprocessing
-    import multiprocessing.forkserver
-
-    from .processes import WORKER_PRELOAD
-
-    multiprocessing.get_context("forkserver").set_forkserver_preload(list(WORKER_PRELOAD))
-    multiprocessing.forkserver.ensure_running()
-
-
 MAX_REPLICATIONS = 100_000_000
 """Most replications one run or compare may ask for (about 90 minutes per scenario on 2 cores)."""
 
@@ -128,10 +108,10 @@ MAX_WORKERS = 1024
 
 def clamp_workers(requested: int | None, n_replications: int) -> int:
     """Worker processes to start: the request (default one per core), at most one per core and per task."""
-    from .engine import task_size
+    from .engine import DEFAULT_REPLICATIONS_PER_TASK
 
     cores = default_workers()
-    tasks = max(1, -(-n_replications // task_size(n_replications, requested or cores)))
+    tasks = max(1, -(-n_replications // DEFAULT_REPLICATIONS_PER_TASK))
     n = min(requested or cores, cores, tasks)
     if requested is not None and requested > cores:
         err.print(f"note: --workers {requested}: this machine gives the command {cores} core"
@@ -316,8 +296,6 @@ def run(
     overwrite: OverwriteOption = False,
 ) -> None:
     """Run a scenario and report P(ceasefire holds), survival, causes of breakdown."""
-    if (workers or default_workers()) > 1 and replications > MIN_REPLICATIONS_FOR_WORKERS:
-        start_worker_server()
     from . import api
     from .guard import interrupt_note
 

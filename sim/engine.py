@@ -45,12 +45,6 @@ class Task:
     stop: int
 
 
-def task_size(n_replications: int, workers: int) -> int:
-    """Replications per task: the default, or less so that every worker gets a share of a small run."""
-    share = math.ceil(n_replications / max(1, workers) / BLOCK_SIZE) * BLOCK_SIZE
-    return max(BLOCK_SIZE, min(DEFAULT_REPLICATIONS_PER_TASK, share))
-
-
 def plan_tasks(n_replications: int, replications_per_task: int = DEFAULT_REPLICATIONS_PER_TASK) -> list[Task]:
     """Split 0..n-1 into tasks of whole blocks (``replications_per_task`` rounded up to a block multiple)."""
     if n_replications < 1:
@@ -229,7 +223,7 @@ def simulate(
     seed: int,
     horizon_days: int | None = None,
     workers: int = 1,
-    replications_per_task: int | None = None,
+    replications_per_task: int = DEFAULT_REPLICATIONS_PER_TASK,
     trajectory_replications: int = DEFAULT_TRAJECTORY_REPLICATIONS,
     keep_replications: bool = True,
     on_task: Callable[[Task, BatchOutput], None] | None = None,
@@ -239,8 +233,8 @@ def simulate(
 
     Parameters
     ----------
-    replications_per_task : int, optional
-        Task size (rounded up to whole blocks); by default :func:`task_size`. It never changes the results.
+    replications_per_task : int
+        Task size (rounded up to whole blocks). It never changes the results.
     on_task : callable, optional
         Called with each (task, output) in replication order, e.g. to stream rows to disk.
     progress : callable, optional
@@ -256,8 +250,6 @@ def simulate(
     acc = RunAccumulator(horizon_days=horizon)
     if keep_replications:
         acc.keep_columns()
-    if replications_per_task is None:
-        replications_per_task = task_size(n_replications, workers)
     tasks = plan_tasks(n_replications, replications_per_task)
     done = 0
     for task, output in iterate_tasks(scenario, int(seed), tasks, horizon_days=horizon, workers=workers,

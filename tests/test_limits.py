@@ -101,8 +101,7 @@ def test_workers_are_clamped_to_cores_and_tasks() -> None:
     cores = default_workers()
     assert clamp_workers(1000, 10**7) == cores
     assert clamp_workers(None, 10**7) == cores
-    assert clamp_workers(1000, 1_000) == 1  # one random-stream block is one task
-    assert clamp_workers(1000, 5_000) == min(cores, 5)  # a short run is shared out block by block
+    assert clamp_workers(1000, 5_000) == 1  # one task of 10,000 replications
     res = runner.invoke(app, ["run", str(BASELINE), "--workers", "100000"])
     assert res.exit_code == 2  # beyond the documented maximum of 1024
 
