@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from scipy import stats
 
 from sim.model.draws import poisson_from_uniform
@@ -15,3 +16,17 @@ def test_poisson_mixes_small_and_large_means_in_one_call():
     expected = np.maximum(0, stats.poisson.ppf(u, mean)).astype(np.int64)
     np.testing.assert_array_equal(got, expected)
     assert got[4] == 0 and got[0] == 1 and got.dtype == np.int64
+
+
+@pytest.mark.parametrize("with_zeros", [True, False])
+def test_poisson_with_zero_small_and_large_means_in_any_order_equals_scipy(with_zeros):
+    from scipy import stats
+
+    from sim.model.draws import poisson_from_uniform
+
+    rng = np.random.default_rng(11)
+    means = rng.choice([0.0, 0.7, 3.0, 75.0, 240.0] if with_zeros else [0.7, 3.0, 75.0, 240.0], size=400)
+    u = rng.uniform(0.001, 0.999, size=400)
+    got = poisson_from_uniform(u, means)
+    np.testing.assert_array_equal(got, stats.poisson.ppf(u, means).astype(np.int64))
+    np.testing.assert_array_equal(poisson_from_uniform(u.reshape(2, 200), means.reshape(2, 200)), got.reshape(2, 200))

@@ -234,3 +234,12 @@ def test_every_numeric_schema_field_is_consumed(monkeypatch):
     extra = set(asked) - expected
     assert not extra, f"paths read that are not numeric schema fields: {sorted(extra)}"
     assert len(asked) == len(set(asked)), "a field was drawn twice"
+
+
+def test_strength_shares_per_replication_when_a_strength_is_drawn():
+    k = kernel(4, {"actors": {"north": {"military_strength": {"dist": "uniform", "low": 1.0, "high": 5.0}}}})
+    pp = k.parameters.parties
+    strength = pp.core.military_strength
+    assert strength.shape == (2, 4)
+    np.testing.assert_allclose(pp.strength_share, strength / strength.sum(axis=0), rtol=RTOL)
+    np.testing.assert_allclose(pp.strength_share.sum(axis=0), 1.0, rtol=RTOL)
