@@ -184,8 +184,8 @@ class StagedFolder:
         """Move the finished folder into place, replacing the old one if ``overwrite``; returns the target."""
         for f in self.path.rglob("*"):
             if f.is_file():
-                _fsync(f)
-        _fsync(self.path)
+                fsync_path(f)
+        fsync_path(self.path)
         old: Path | None = None
         if self.target.is_dir() and any(self.target.iterdir()):
             old = self.target.parent / f".{self.target.name}.{os.getpid()}.old"
@@ -200,7 +200,7 @@ class StagedFolder:
             if old is not None:
                 os.rename(old, self.target)  # put the old results back
             raise
-        _fsync(self.target.parent)
+        fsync_path(self.target.parent)
         self._committed = True
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
@@ -239,7 +239,8 @@ def check_new_file(target: str | os.PathLike[str], *, overwrite: bool, option: s
     return t
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """Flush a file or a folder (after a rename inside it) to disk; folders that refuse fsync are let be."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:

@@ -420,7 +420,7 @@ def build_parameters(scenario: Scenario, sampler: ParameterSampler) -> Parameter
     group_specs, group_paths = by_kind[ArmedGroup]
     mediator_specs, mediator_paths = by_kind[Mediator]
     party_ids = [p.removeprefix("actors.") for p in party_paths]
-    # Resolve in file order of the blocks so that each distribution is drawn once.
+    # Each distribution is drawn from its own stream, named after its path: the order here does not matter.
     parties = _party_parameters(party_specs, party_paths, issues, sampler)
     groups = GroupParameters.stacked(group_specs, group_paths, sampler)
     mediators = _mediator_parameters(mediator_specs, mediator_paths, party_ids, issue_index, sampler)

@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import outcomes
+from ..outdir import fsync_path
 from ..results import package_versions, source_hash
 from .spec import Sweep
 from .tasks import COUNT_COLUMNS, SweepTask
@@ -50,19 +51,6 @@ class ResumeRefused(Exception):
     """A results directory cannot be resumed with this sweep file (one line, for the user)."""
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems refuse fsync on directories; the rename is still atomic
-    finally:
-        os.close(fd)
-
-
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see either nothing or all of it, durably."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -71,7 +59,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    fsync_path(path.parent)
 
 
 def _json(data: Any) -> bytes:
@@ -351,7 +339,7 @@ class SweepStore:
                 os.fsync(f.fileno())
         os.replace(tmp_csv, self.root / RESULTS_CSV)
         os.replace(tmp, self.root / RESULTS)
-        _fsync_dir(self.root)
+        fsync_path(self.root)
         return self.root / RESULTS
 
     def _totals(self, tasks: list[SweepTask]) -> dict[str, Any]:
