@@ -79,7 +79,7 @@ def start_dask(workdir: Path) -> tuple[str, list[subprocess.Popen]]:
             with Client(address, timeout="5s") as client:
                 client.wait_for_workers(2, timeout=60)
                 # Warm the workers (imports) so the figure is the cluster's pace, not its start-up.
-                client.run(lambda: __import__("sim.sweep.tasks"))
+                client.run(lambda: __import__("sim.sweep.worker"))
             return address, procs
         except OSError:
             if time.monotonic() > deadline:

@@ -16,7 +16,8 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from .tasks import SweepTask, execute, set_base
+from .tasks import SweepTask
+from .worker import execute, set_base
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
                     "NUMEXPR_NUM_THREADS")
@@ -106,7 +107,7 @@ class LocalBackend:
         for var in THREAD_VARIABLES:
             os.environ.setdefault(var, "1")
         self._context = mp.get_context("forkserver")
-        self._context.set_forkserver_preload(["sim._forkserver_guard", "sim.sweep.tasks"])
+        self._context.set_forkserver_preload(["sim._forkserver_guard", "sim.sweep.worker"])
         self._pool = self._start()
 
     def _start(self) -> cf.ProcessPoolExecutor:

@@ -76,11 +76,8 @@ def sweep(
     """Sweep scenario parameters over a design; write one row per design point to a results directory."""
     from ..cli import EXIT_BAD_INPUT, default_workers, err, fail, out
     from ..guard import exit_status_for_interrupt, interrupt_accounted, interrupt_note
-    from . import load_sweep
-    from .runner import dry_run as plan_dry_run
-    from .runner import run_sweep
-    from .spec import SweepError
-    from .store import ResumeRefused
+    from .spec import SweepError, load_sweep
+    from .tasks import dry_run as plan_dry_run
 
     if scheduler is not None and scheduler_file is not None:
         fail("give --scheduler or --scheduler-file, not both")
@@ -118,12 +115,14 @@ def sweep(
                   f"horizon {spec.horizon_days} days = {plan.replication_days:,} replication-days", markup=False)
         out.print(f"{plan.n_tasks:,} tasks of up to {plan.replications_per_task:,} replications", markup=False)
         out.print(f"estimated time on {where}: {_duration(plan.seconds)} "
-                  f"(measured {plan.rate_per_slot:,.0f} replication-days/s per worker on the base scenario)",
-                  markup=False)
+                  f"(assuming {plan.rate_per_slot:,.0f} replication-days/s per worker, the baseline's pace in "
+                  "benchmarks/; more violent scenarios run slower)", markup=False)
         out.print(f"results would go to {target}", markup=False)
         return
 
     from ..outdir import FolderLock, OutputError
+    from .runner import run_sweep
+    from .store import ResumeRefused
 
     if target.exists() and not target.is_dir():
         fail(f"--out {target}: exists and is not a folder; choose another --out")

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.stats import qmc
 
 from ..model.streams import stream_key
 
@@ -77,6 +76,8 @@ def latin_hypercube(parameters: list[Parameter], samples: int, seed: int) -> lis
 
     Every parameter's range is cut into ``samples`` equal strata with exactly one point in each.
     """
+    from scipy.stats import qmc  # here, not at the top: scipy.stats takes ~1 s to import, and a dry run needs none
+
     sampler = qmc.LatinHypercube(d=len(parameters), rng=design_generator(seed))
     unit = sampler.random(samples)
     lows = np.array([p.low for p in parameters], dtype=np.float64)

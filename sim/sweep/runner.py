@@ -18,12 +18,10 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from ..engine import Task, run_task
-from ..model.streams import BLOCK_SIZE
 from .backends import Backend, make_backend
 from .spec import Sweep
 from .store import ResumeRefused, SweepStore, build_manifest
-from .tasks import SweepTask, n_tasks, plan, replications_per_task
+from .tasks import DryRun, SweepTask, dry_run, n_tasks, plan, replications_per_task
 
 MAX_ATTEMPTS = 2
 """A task is tried at most this many times (one retry) before it is reported as failed."""
@@ -308,40 +306,3 @@ def _tasks_by_point(sweep: Sweep, per_task: int) -> Iterator[tuple[int, list[Swe
         tasks.append(task)
     if tasks:
         yield point, tasks
-
-
-@dataclass(frozen=True)
-class DryRun:
-    """What a sweep would do, with a rough duration."""
-
-    n_points: int
-    replications_per_point: int
-    replications_per_task: int
-    n_tasks: int
-    replication_days: int
-    rate_per_slot: float  # replication-days per second on one core, measured on the base scenario
-    slots: int
-    seconds: float
-
-
-def dry_run(sweep: Sweep, slots: int, calibrate: bool = True) -> DryRun:
-    """Count points and tasks and estimate the time on ``slots`` workers.
-
-    The rate is measured by simulating one block of the base scenario for up to 60 days in this process
-    (about a tenth of a second); the estimate assumes each added worker runs at 90% of the first's pace
-    and a per-task overhead of 20 ms. Parameters that change the amount of violence change the pace too,
-    so treat the figure as a guide.
-    """
-    per_task = replications_per_task(sweep)
-    tasks = n_tasks(sweep, per_task)
-    rep_days = sweep.n_points * sweep.spec.replications * sweep.horizon_days
-    rate = math.nan
-    if calibrate:
-        days = min(sweep.horizon_days, 60)
-        run_task(sweep.base_scenario, sweep.spec.seed, Task(0, 100), days, 0)  # warm up imports and caches
-        t0 = time.perf_counter()
-        run_task(sweep.base_scenario, sweep.spec.seed, Task(0, BLOCK_SIZE), days, 0)
-        rate = BLOCK_SIZE * days / (time.perf_counter() - t0)
-    effective = 1.0 + 0.9 * (slots - 1)
-    seconds = (rep_days / rate + tasks * 0.02) / effective if calibrate else math.nan
-    return DryRun(sweep.n_points, sweep.spec.replications, per_task, tasks, rep_days, rate, slots, seconds)

@@ -34,7 +34,8 @@ from .. import outcomes
 from ..outdir import fsync_path
 from ..results import package_versions, source_hash
 from .spec import Sweep
-from .tasks import COUNT_COLUMNS, SweepTask
+from .tasks import SweepTask
+from .worker import COUNT_COLUMNS
 
 MANIFEST = "manifest.json"
 RESULTS = "results.parquet"

@@ -1,35 +1,30 @@
-"""Sweep tasks: (design point, block-aligned range of replications), and the function that runs one.
+"""Sweep tasks: (design point, block-aligned range of replications), the plan, and the dry run.
 
-A task's output is the sufficient statistics of its replications, all integers (a breakdown-day
-histogram, counts and sums of integer counts and of their squares), so adding tasks up is exact and
-order-free: the consolidated table is the same bit for bit whatever the task size, the number of
-workers or the backend. Every point uses the sweep's seed (common random numbers across points), and
-each task carries that seed and its replication range explicitly.
+Planning imports neither the model nor the engine, so that ``ceasefire sweep --dry-run`` answers in
+well under a second for any legal design; the code that runs a task is in :mod:`sim.sweep.worker`.
+Every point uses the sweep's seed (common random numbers across points), and each task carries that
+seed and its replication range explicitly.
 """
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
-import numpy as np
-
-from ..engine import RunAccumulator, Task, run_task
 from ..model.streams import BLOCK_SIZE
-from ..scenario.schema import Scenario
-from ..scenario.loader import show
-from .spec import Key, Sweep, apply
+from .spec import Sweep
 
 REPLICATION_DAYS_PER_TASK = 800_000
 """Default task size in replication-days: about a second of one core for the baseline scenario."""
 
-COUNT_COLUMNS = RunAccumulator.MEAN_COLUMNS
-"""Per-replication counts whose sums and sums of squares each task reports."""
+NOMINAL_REPLICATION_DAYS_PER_SECOND = 1_000_000
+"""Pace of one worker assumed by the dry run [replication-days/s]: the baseline's, measured by
+``benchmarks/bench_speedup.py`` on the project's 2-core machine (README, "Speed"). The dry run does not
+simulate to measure it, so that it stays instant; scenarios with more violence run slower."""
+
+TASK_OVERHEAD_SECONDS = 0.02
+"""Per-task cost outside the simulation: validating the point, statistics, task file and ledger line."""
 
 
 @dataclass(frozen=True)
@@ -68,91 +63,42 @@ def n_tasks(sweep: Sweep, per_task: int) -> int:
     return sweep.n_points * math.ceil(sweep.spec.replications / per_task)
 
 
-# ------------------------------------------------------------------------------------------ in the worker
+@dataclass(frozen=True)
+class DryRun:
+    """What a sweep would do, with a rough duration."""
 
-_BASE: dict[str, Any] | None = None
-_CACHE: dict[tuple[str, str], Scenario] = {}
-_CACHE_SIZE = 16
-
-
-def set_base(base: dict[str, Any]) -> None:
-    """Give this process the base scenario's data (local worker initializer)."""
-    global _BASE
-    _BASE = base
-    _CACHE.clear()
-
-
-def scenario_for(base: dict[str, Any], base_hash: str, point: int,
-                 overrides: tuple[tuple[Key, Any], ...]) -> Scenario:
-    """The validated scenario of a design point (cached: a point's tasks often land on one worker).
-
-    The cache is keyed by the values set, not the point's index: a worker may serve several sweeps.
-    """
-    key = (base_hash, json.dumps(overrides, sort_keys=True, default=str))
-    scenario = _CACHE.get(key)
-    if scenario is None:
-        scenario = Scenario.model_validate(apply(base, overrides))
-        problems = scenario.semantic_errors()
-        if problems:  # a large design is checked at a sample of points before it starts; this is the rest
-            raise ValueError("; ".join(f"{'.'.join(map(str, path))}: {show(value)}: {message}"
-                                       for path, value, message in problems))
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = scenario
-    return scenario
+    n_points: int
+    replications_per_point: int
+    replications_per_task: int
+    n_tasks: int
+    replication_days: int
+    rate_per_slot: float  # replication-days per second assumed for one worker
+    slots: int
+    seconds: float
 
 
-def execute(task: SweepTask, overrides: tuple[tuple[Key, Any], ...], horizon_days: int, base_hash: str,
-            base: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Run one task and return its statistics (see :func:`statistics`); a pure function of its arguments.
-
-    ``base`` is the base scenario's data; local workers receive it once at start-up instead.
-    """
-    started = time.perf_counter()
-    data = base if base is not None else _BASE
-    if data is None:
-        raise RuntimeError("worker has no base scenario: call set_base() in its initializer")
-    scenario = scenario_for(data, base_hash, task.point, overrides)
-    output = run_task(scenario, task.seed, Task(task.start, task.stop), horizon_days, 0)
-    record = statistics(output.columns, horizon_days)
-    record.update(point=task.point, start=task.start, stop=task.stop, seed=task.seed,
-                  seconds=time.perf_counter() - started, worker_pid=os.getpid())
-    return record
-
-
-def statistics(columns: dict[str, np.ndarray], horizon_days: int) -> dict[str, Any]:
-    """Sufficient statistics of a range of replications, all exact integers.
+def dry_run(sweep: Sweep, slots: int,
+            rate_per_slot: float = NOMINAL_REPLICATION_DAYS_PER_SECOND) -> DryRun:
+    """Count points and tasks and estimate the time on ``slots`` workers, without simulating.
 
     Parameters
     ----------
-    columns : dict of ndarray, each shape (R,)
-        Per-replication outcomes from :meth:`sim.model.model.CeasefireModel.run`.
-    horizon_days : int
-        H [days].
+    sweep : Sweep
+        A sweep loaded with ``build=False`` is enough: only the number of points is used.
+    slots : int
+        Workers that would run tasks at once.
+    rate_per_slot : float
+        Replication-days per second of one worker (default: :data:`NOMINAL_REPLICATION_DAYS_PER_SECOND`).
 
-    Returns
-    -------
-    dict
-        ``n``; ``breakdown_histogram`` (list of H + 1 ints: index 0 = held to the horizon, d = broke down
-        on day d); ``agreements``; ``with_violation``; ``sum_<count>`` and ``sumsq_<count>`` for each count in
-        :data:`COUNT_COLUMNS`.
+    Notes
+    -----
+    Each added worker is assumed to run at 90% of the first's pace (shared memory bandwidth), plus
+    :data:`TASK_OVERHEAD_SECONDS` per task. Parameters that change the amount of violence change the pace
+    too, so treat the figure as a guide.
     """
-    day = np.asarray(columns["breakdown_day"], dtype=np.int64)
-    hist = np.bincount(np.maximum(day, 0), minlength=horizon_days + 1)
-    if hist.size != horizon_days + 1:
-        raise ValueError(f"breakdown day beyond the horizon ({horizon_days}): {int(day.max())}")
-    record: dict[str, Any] = {
-        "n": int(day.size),
-        "breakdown_histogram": [int(x) for x in hist],
-        "agreements": int(np.count_nonzero(columns["agreement"])),
-        "with_violation": int(np.count_nonzero(columns["violations"] > 0)),
-    }
-    for name in COUNT_COLUMNS:
-        x = columns[name]
-        if not np.issubdtype(x.dtype, np.integer):
-            # Float sums would depend on how replications are grouped into tasks; refuse rather than drift.
-            raise TypeError(f"count {name!r} is {x.dtype}, expected integers")
-        x = x.astype(np.int64)
-        record[f"sum_{name}"] = int(x.sum())
-        record[f"sumsq_{name}"] = int((x * x).sum())
-    return record
+    per_task = replications_per_task(sweep)
+    tasks = n_tasks(sweep, per_task)
+    rep_days = sweep.n_points * sweep.spec.replications * sweep.horizon_days
+    effective = 1.0 + 0.9 * (slots - 1)
+    seconds = (rep_days / rate_per_slot + tasks * TASK_OVERHEAD_SECONDS) / effective
+    return DryRun(sweep.n_points, sweep.spec.replications, per_task, tasks, rep_days, rate_per_slot, slots, seconds)
