@@ -21,7 +21,7 @@ from typing import Any
 from .backends import Backend, make_backend
 from .spec import Sweep
 from .store import ResumeRefused, SweepStore, build_manifest
-from .tasks import DryRun, SweepTask, dry_run, n_tasks, plan, replications_per_task
+from .tasks import SweepTask, n_tasks, plan, replications_per_task
 
 MAX_ATTEMPTS = 2
 """A task is tried at most this many times (one retry) before it is reported as failed."""

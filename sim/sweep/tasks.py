@@ -20,7 +20,7 @@ REPLICATION_DAYS_PER_TASK = 800_000
 
 NOMINAL_REPLICATION_DAYS_PER_SECOND = 1_000_000
 """Pace of one worker assumed by the dry run [replication-days/s]: the baseline's, measured by
-``benchmarks/bench_speedup.py`` on the project's 2-core machine (README, "Speed"). The dry run does not
+``benchmarks/bench_speedup.py`` on the project's 2-core machine (README, "Benchmarks"). The dry run does not
 simulate to measure it, so that it stays instant; scenarios with more violence run slower."""
 
 TASK_OVERHEAD_SECONDS = 0.02
