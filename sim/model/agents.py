@@ -71,8 +71,9 @@ class Party(Actor):
     resentment = _Row("parties", "resentment")
     decree = _Row("parties", "decree")
     decree_day = _Row("parties", "decree_day")
-    last_attacked_day = _Row("parties", "last_attacked_day")
-    threat_deadline = _Row("parties", "threat_deadline")
+    casualties_30d = _Row("parties", "casualties_30d")
+    usual_attack_casualties = _Row("parties", "usual_attack_casualties")
+    last_provocation_day = _Row("parties", "last_provocation_day")
 
 
 class ArmedGroup(Actor):
@@ -95,7 +96,6 @@ class Mediator(Actor):
 
     role, kind = "mediator", "mediator"
     engaged = _Row("mediators", "engaged")
-    restart_used = _Row("mediators", "restart_used")
 
 
 AGENT_KINDS: dict[str, type[Actor]] = {"Party": Party, "ArmedGroup": ArmedGroup, "Mediator": Mediator}

@@ -13,6 +13,8 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy import stats
 
@@ -29,6 +31,17 @@ def logit(p: np.ndarray | float) -> np.ndarray:
     """Log-odds of a probability, clipped away from 0 and 1 so that it stays finite."""
     p = np.clip(np.asarray(p, dtype=float), 1e-12, 1.0 - 1e-12)
     return np.log(p) - np.log1p(-p)
+
+
+def exponential_days(uniform: np.ndarray, mean_days: np.ndarray | float) -> np.ndarray:
+    """Whole days ceil(-m ln(1 - u)), at least 1: an exponential wait of mean m [days], by inversion."""
+    return np.maximum(1, np.ceil(-np.asarray(mean_days) * np.log1p(-np.asarray(uniform)))).astype(np.int64)
+
+
+def lag_days(uniform: np.ndarray, mean_days: np.ndarray | float) -> np.ndarray:
+    """Whole days floor(-m ln(1 - u)) >= 0: a delay of mean about m [days] that is 0 with probability 1 - e^(-1/m)."""
+    m = np.asarray(mean_days, dtype=float)
+    return np.floor(-m * np.log1p(-np.asarray(uniform))).astype(np.int64)
 
 
 def poisson_from_uniform(uniform: np.ndarray, mean: np.ndarray | float) -> np.ndarray:
@@ -48,62 +61,95 @@ def poisson_from_uniform(uniform: np.ndarray, mean: np.ndarray | float) -> np.nd
         of ``uniform`` for a fixed mean.
     """
     u = np.asarray(uniform, dtype=float)
-    if u.ndim != 1:  # stacked actors (A, R): each element is inverted on its own
-        lam_flat = np.broadcast_to(np.asarray(mean, dtype=float), u.shape).ravel()
-        return poisson_from_uniform(u.ravel(), lam_flat).reshape(u.shape)
     lam = np.broadcast_to(np.asarray(mean, dtype=float), u.shape)
+    return _panjer_inverse(u, lam, np.exp(-lam), lam, np.zeros(1), lambda q, i: stats.poisson.ppf(q, lam[i]))
+
+
+def negbin_from_uniform(uniform: np.ndarray, mean: np.ndarray | float, dispersion: np.ndarray | float | None
+                        ) -> np.ndarray:
+    """Negative binomial counts of a given mean and dispersion (shape) r, by inversion.
+
+    Variance mean + mean^2 / r: the Poisson limit as r -> inf (``dispersion``
+    None gives the Poisson exactly), heavier tails as r falls. A sum of n
+    independent counts of shape r and the same mean ratio is negative binomial
+    with shape n r, which is how counts of several events are drawn from one
+    uniform. Elementwise over ``uniform`` (R,) or (A, R); shape 0 with mean 0
+    gives 0.
+
+    The CDF is summed with the recurrence P(k) = P(k - 1) (1 - p)(k - 1 + r) / k,
+    P(0) = p^r, p = r / (r + mean) [1]_.
+
+    References
+    ----------
+    .. [1] Johnson, N. L., Kemp, A. W. and Kotz, S. (2005). *Univariate Discrete
+           Distributions*, 3rd ed., ch. 5. Wiley.
+    """
+    if dispersion is None:
+        return poisson_from_uniform(uniform, mean)
+    u = np.asarray(uniform, dtype=float)
+    mu = np.broadcast_to(np.asarray(mean, dtype=float), u.shape)
+    r = np.broadcast_to(np.asarray(dispersion, dtype=float), u.shape)
+    safe_r = np.where(r > 0, r, 1.0)
+    p = safe_r / (safe_r + mu)
+    zero_mass = np.power(p, safe_r)
+    return _panjer_inverse(u, np.where(r > 0, mu, 0.0), zero_mass, (1.0 - p) * safe_r, 1.0 - p,
+                           lambda q, i: stats.nbinom.ppf(q, safe_r[i], p[i]))
+
+
+def _panjer_inverse(u: np.ndarray, mean: np.ndarray, zero_mass: np.ndarray, a: np.ndarray, b: np.ndarray,
+                    exact_quantile: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
+    """Smallest k with F(k) >= u for a Panjer-class law, P(k) = P(k - 1) (a + b (k - 1)) / k, elementwise.
+
+    ``mean`` > 0 marks the elements to invert (0 elsewhere); ``exact_quantile(q, flat_indices)`` is scipy's
+    quantile for the elements given by flat index, used above :data:`_SEARCH_MEAN_LIMIT` and for uniforms
+    within rounding of 1.
+    """
+    shape = u.shape
+    u, mean = u.ravel(), mean.ravel()
+    zero_mass = np.broadcast_to(zero_mass, shape).ravel()
+    a = np.broadcast_to(a, shape).ravel()
+    b = np.broadcast_to(b, shape).ravel()
     counts = np.zeros(u.shape, dtype=np.int64)
     # Means are often zero (no attack, no strike): work on the positive ones only.
-    positive = np.flatnonzero(lam > 0.0)
+    positive = np.flatnonzero(mean > 0.0)
     if not positive.size:
-        return counts
-    if positive.size == lam.size:
-        idx, lam_s, u_s = None, lam, u  # the common case: no subset to gather
-    else:
-        idx, lam_s, u_s = positive, lam.take(positive), u.take(positive)
-    large = lam_s > _SEARCH_MEAN_LIMIT
+        return counts.reshape(shape)
+    large = mean[positive] > _SEARCH_MEAN_LIMIT
     if large.any():
-        where = np.flatnonzero(large) if idx is None else idx[large]
-        counts[where] = np.maximum(0, stats.poisson.ppf(u[where], lam[where])).astype(np.int64)
-        small = np.flatnonzero(~large)
-        if not small.size:
-            return counts
-        idx = small if idx is None else idx.take(small)
-        lam_s, u_s = lam.take(idx), u.take(idx)
-    pmf = np.exp(-lam_s)
+        where = positive[large]
+        counts[where] = np.maximum(0, exact_quantile(u[where], where)).astype(np.int64)
+        positive = positive[~large]
+        if not positive.size:
+            return counts.reshape(shape)
+    idx = positive
+    u_s, a_s, b_s = u[idx], a[idx], b[idx]
+    pmf = zero_mass[idx].copy()
     cdf = pmf.copy()
     keep = u_s > cdf
-    sub = np.zeros(u_s.size, dtype=np.int64)
-    # Past this count the tail mass is below 1e-16: a uniform still above the summed CDF is
-    # one within rounding of 1, finished below with scipy's exact quantile.
-    lam_top = float(lam_s.max())
-    k_max = int(lam_top + 12.0 * np.sqrt(lam_top) + 40.0)
+    sub = np.zeros(idx.size, dtype=np.int64)
+    # Past this count the tail mass is negligible: a uniform still above the summed CDF is one
+    # within rounding of 1, finished below with scipy's exact quantile.
+    top = mean[idx].max()
+    spread = np.sqrt(top + top * top * float(b_s.max(initial=0.0)) / max(1e-12, 1.0 - float(b_s.max(initial=0.0))))
+    k_max = int(top + 12.0 * spread + 40.0)
     k = 0
     n_keep = np.count_nonzero(keep)
     while n_keep and k < k_max:
         if 2 * n_keep < keep.size:
-            # Few replications are still above the CDF: carry on only those (one selection, five takes).
+            # Few elements are still above the CDF: carry on only those.
             chosen = np.flatnonzero(keep)
-            if idx is None:
-                counts[:] = sub
-                idx = chosen
-            else:
-                counts[idx] = sub
-                idx = idx.take(chosen)
-            lam_s, u_s, pmf, cdf, sub = (lam_s.take(chosen), u_s.take(chosen), pmf.take(chosen), cdf.take(chosen),
-                                         sub.take(chosen))
+            counts[idx] = sub
+            idx = idx[chosen]
+            u_s, a_s, b_s, pmf, cdf, sub = (u_s[chosen], a_s[chosen], b_s[chosen], pmf[chosen], cdf[chosen],
+                                            sub[chosen])
             keep = np.ones(sub.size, dtype=bool)
         k += 1
         sub += keep
-        pmf *= lam_s
-        pmf *= 1.0 / k
+        pmf *= (a_s + b_s * (k - 1)) / k
         cdf += pmf
         np.greater(u_s, cdf, out=keep)
         n_keep = np.count_nonzero(keep)
     if n_keep:
-        sub[keep] = stats.poisson.ppf(u_s[keep], lam_s[keep]).astype(np.int64)
-    if idx is None:
-        counts[:] = sub
-    else:
-        counts[idx] = sub
-    return counts
+        sub[keep] = exact_quantile(u_s[keep], idx[keep]).astype(np.int64)
+    counts[idx] = sub
+    return counts.reshape(shape)

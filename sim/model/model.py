@@ -6,8 +6,8 @@ the same time run by priority):
 
 1. :meth:`~CeasefireModel.begin_day` (HIGH): draw the day's uniforms, advance
    the trust ledger, let mediators due today engage, clear the day's tallies.
-2. :meth:`~CeasefireModel.talk_round` (DEFAULT), on days with a round for some
-   replication (the calendar and last-ditch restarts): :func:`.submodels.talks.talk_phase`.
+2. :meth:`~CeasefireModel.talk_round` (DEFAULT): rounds due today in some
+   replication (each replication keeps its own schedule): :func:`.submodels.talks.talk_phase`.
 3. :meth:`~CeasefireModel.strike_round` (LOW): the phases of
    :mod:`sim.model.submodels` in order, then the recorder.
 
@@ -17,6 +17,8 @@ the numbers in :mod:`sim.model.parameters`; this file only wires them.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import mesa
 import numpy as np
@@ -32,24 +34,29 @@ from .submodels import armed_groups, breakdown, domestic, mediation, talks, viol
 
 __all__ = ["BatchOutput", "CeasefireModel", "ModelInvariantError"]
 
-DAILY_RULES = ("attacks", "attack_casualties")  # per armed group
-DAILY_PARTY_RULES = ("strike", "strike_casualties", "retaliation", "retaliation_casualties", "decree")
+DAILY_RULES = ("attacks", "attack_casualties", "attribution")  # per armed group
+DAILY_PARTY_RULES = ("strike", "strike_casualties", "retaliation", "retaliation_lag", "retaliation_casualties",
+                     "decree", "open_war")
 # Rules that act on some days only are drawn on first use in a day, with the same numbers (see Streams).
+OCCASIONAL = ("collapse", "proposal", "extension")
+INCIDENT_RULES = ("incident", "incident_casualties", "suspension", "resumption")  # per kind of incident
 OCCASIONAL_RULES = ("crackdown",)
-OCCASIONAL_PARTY_RULES = ("open_war", "principal", "accept", "walkout")
-OCCASIONAL_MEDIATOR_RULES = ("join", "restart")
+OCCASIONAL_PARTY_RULES = ("principal", "accept", "walkout")
+OCCASIONAL_MEDIATOR_RULES = ("join", "restart", "restart_delay")
 
 
 class ModelInvariantError(Exception):
     """A model state left its allowed range: a bug or an extreme scenario, never silently ignored."""
 
 
-def stream_names(topology: Topology) -> tuple[list[str], list[str]]:
+def stream_names(topology: Topology, incident_ids: Sequence[str] = ()) -> tuple[list[str], list[str]]:
     """Streams used every day and streams used on some days only, each rule's actors side by side."""
     daily = ["shock"]
     daily += [f"{rule}/{g}" for rule in DAILY_RULES for g in topology.group_ids]
     daily += [f"{rule}/{p}" for rule in DAILY_PARTY_RULES for p in topology.party_ids]
-    occasional = [f"{rule}/{g}" for rule in OCCASIONAL_RULES for g in topology.group_ids]
+    daily += [f"{rule}/{i}" for rule in INCIDENT_RULES for i in incident_ids]
+    occasional = list(OCCASIONAL)
+    occasional += [f"{rule}/{g}" for rule in OCCASIONAL_RULES for g in topology.group_ids]
     occasional += [f"{rule}/{p}" for rule in OCCASIONAL_PARTY_RULES for p in topology.party_ids]
     occasional += [f"{rule}/{m}" for rule in OCCASIONAL_MEDIATOR_RULES for m in topology.mediator_ids]
     return daily, occasional
@@ -86,23 +93,17 @@ class CeasefireModel(mesa.Model):
         sampler = ParameterSampler(seed, reps)
         self.topology = Topology.from_scenario(scenario)
         self.parameters = build_parameters(scenario, sampler)
-        self.calendar = np.asarray([d for d in scenario.talk_days() if d <= self.horizon_days], dtype=np.int64)
+        self.calendar = self.parameters.schedule.days
         self.state: State = initial_state(scenario, self.topology, self.parameters, self.calendar, sampler)
-        self.streams = Streams(seed, reps, *stream_names(self.topology))
+        self.streams = Streams(seed, reps, *stream_names(self.topology, self.parameters.incidents.ids))
         self.recorder = Recorder(self.topology, self.state, reps, self.horizon_days, trajectory_replications)
         self.actors = {aid: AGENT_KINDS[type(spec).__name__](self, aid, spec.name)
                        for aid, spec in scenario.actors.items()}
         end = float(self.horizon_days)
         self.schedule_recurring(self.begin_day, Schedule(interval=1.0, start=1.0, end=end), priority=Priority.HIGH)
+        self.schedule_recurring(self.talk_round, Schedule(interval=1.0, start=1.0, end=end),
+                                priority=Priority.DEFAULT)
         self.schedule_recurring(self.strike_round, Schedule(interval=1.0, start=1.0, end=end), priority=Priority.LOW)
-        self._talk_days: set[int] = set()
-        for day in self.calendar:
-            self._schedule_talk_day(int(day))
-
-    def _schedule_talk_day(self, day: int) -> None:
-        if 1 <= day <= self.horizon_days and day > self.day and day not in self._talk_days:
-            self._talk_days.add(day)
-            self.schedule_event(self.talk_round, at=float(day), priority=Priority.DEFAULT)
 
     # ------------------------------------------------------------------ reading the state
 
@@ -143,25 +144,25 @@ class CeasefireModel(mesa.Model):
 
     def talk_round(self) -> None:
         """Hold a round where one is due (see :func:`.submodels.talks.talk_phase`)."""
-        held = talks.talk_phase(self.state, self.parameters, self.topology, self.streams, self.day, self.calendar)
+        held = talks.talk_phase(self.state, self.parameters, self.topology, self.streams, self.day)
         if held is not None:
-            for day in held.restart_days:
-                self._schedule_talk_day(day)
             self.recorder.talk_round(self.day, held, self.state)
 
     def strike_round(self) -> None:
         """Attacks, strikes, retaliation, domestic politics, open war, crackdown, breakdown; then record."""
         args = (self.state, self.parameters, self.topology, self.streams, self.day)
         now = mediation.presence(self.state, self.parameters)
+        incidents = breakdown.incident_phase(*args)
         attacks = armed_groups.attack_phase(*args, monitoring=now.monitoring)
         restraint = mediation.restraint_phase(self.state, self.parameters, self.topology, now)
         strikes = violence.strike_phase(*args, restraint=restraint)
         retaliations = violence.retaliation_phase(*args, struck=strikes.struck, restraint=restraint)
-        decrees = domestic.domestic_phase(*args, retaliations=retaliations.retaliations)
-        open_war = breakdown.escalation_phase(*args)
+        decrees = domestic.domestic_phase(*args, retaliations=retaliations.retaliations,
+                                          hits=strikes.struck.astype(np.int64) + retaliations.hit)
+        open_war = breakdown.escalation_phase(*args, restraint=restraint)
         armed_groups.sanctuary_phase(*args)
         ended = breakdown.breakdown_phase(*args, strikes=strikes.strikes, retaliations=retaliations.retaliations,
-                                          attacks_counted=attacks.counted_as_violation)
+                                          attacks_counted=attacks.counted_as_violation | incidents.counted_as_violation)
         self.recorder.strike_day(self.day, self.state, attacks, strikes, retaliations, decrees, open_war, ended)
 
     # ------------------------------------------------------------------ running

@@ -54,6 +54,13 @@ class ParameterSampler:
             return drawn
         return value
 
+    def whole(self, value: Any, path: str) -> Any:
+        """A count of days or rounds: the number or each replication's draw, rounded to an integer; None stays None."""
+        if value is None:
+            return None
+        drawn = self.value(value, path)
+        return np.rint(drawn).astype(np.int64) if np.ndim(drawn) else int(round(drawn))
+
 
 @dataclass
 class Block:
@@ -90,7 +97,7 @@ class StrikeParameters(Block):
     """Cross-border strikes, (P, R)."""
 
     baseline_prob_per_day: np.ndarray
-    pressure_weight: np.ndarray
+    casualty_elasticity: np.ndarray
     distrust_weight: np.ndarray
     civilian_casualties_per_strike: np.ndarray
     sanctuary_damage_per_strike: np.ndarray
@@ -105,14 +112,14 @@ class RetaliationParameters(Block):
     distrust_weight: np.ndarray
     casualties_per_retaliation: np.ndarray
     prestige_gain: np.ndarray
+    lag_mean_days: np.ndarray
 
 
 @dataclass
 class DomesticParameters(Block):
     """Domestic politics, (P, R)."""
 
-    casualties_per_unit_pressure: np.ndarray
-    pressure_half_life_days: np.ndarray
+    reference_casualties_30d: np.ndarray
     initial_support: np.ndarray
     rally_per_civilian_casualty: np.ndarray
     support_tolerance_weight: np.ndarray
@@ -125,6 +132,7 @@ class DelegationParameters(Block):
     """The negotiating delegation, (P, R)."""
 
     principal_override_prob: np.ndarray
+    concession_per_round: np.ndarray
     walkout_propensity: np.ndarray
 
 
@@ -139,10 +147,25 @@ class DecreeParameters(Block):
 
 @dataclass
 class OpenWarParameters(Block):
-    """The open-war threat, (P, R)."""
+    """The open-war decision, (P, R)."""
 
     strike_boost: np.ndarray
-    declare_prob_on_collapse: np.ndarray
+    baseline_prob_per_day: np.ndarray
+    casualty_elasticity: np.ndarray
+    strikes_suffered_weight: np.ndarray
+    distrust_weight: np.ndarray
+    talks_failed_boost: np.ndarray
+    threat_boost: np.ndarray
+    support_weight: np.ndarray
+
+
+@dataclass
+class PartyInitialParameters(Block):
+    """The situation on day 0 left by the fighting before the ceasefire, (P, R)."""
+
+    casualties_last_30_days: np.ndarray
+    strikes_suffered_last_30_days: np.ndarray
+    resentment: np.ndarray
 
 
 @dataclass
@@ -168,7 +191,8 @@ class PartyParameters:
         Ideal points; hardline ones where the principal overrides (the ordinary ones if not listed).
     strength_share : ndarray, shape (P, R)
         Military strength over the parties' total (equal shares if the total is 0).
-    decree_fixed_day, war_decision_window_days : ndarray of int, shape (P,)
+    decree_fixed_day : ndarray of int, shape (P, R) or (P, 1)
+        Day of a certain decree, NONE if none.
     war_threatened : ndarray of bool, shape (P,)
     """
 
@@ -179,13 +203,13 @@ class PartyParameters:
     delegation: DelegationParameters
     decree: DecreeParameters
     open_war: OpenWarParameters
+    initial: PartyInitialParameters
     priorities: np.ndarray
     positions: np.ndarray
     hardline_positions: np.ndarray
     strength_share: np.ndarray
     decree_fixed_day: np.ndarray
     war_threatened: np.ndarray
-    war_decision_window_days: np.ndarray
 
 
 def _party_parameters(specs: list[Party], paths: list[str], issues: list[str], sampler: ParameterSampler
@@ -216,32 +240,91 @@ def _party_parameters(specs: list[Party], paths: list[str], issues: list[str], s
         delegation=sub(DelegationParameters, "delegation"),
         decree=sub(DecreeParameters, "decree"),
         open_war=sub(OpenWarParameters, "open_war"),
+        initial=sub(PartyInitialParameters, "initial_state"),
         priorities=priorities,
         positions=positions,
         hardline_positions=hardline,
         strength_share=share,
-        decree_fixed_day=np.array([NONE if s.decree.fixed_day is None else s.decree.fixed_day for s in specs],
-                                  dtype=np.int64),
+        decree_fixed_day=whole_rows([s.decree.fixed_day for s in specs], [f"{p}.decree.fixed_day" for p in paths],
+                                    sampler),
         war_threatened=np.array([s.open_war.threatened for s in specs], dtype=bool),
-        war_decision_window_days=np.array([s.open_war.decision_window_days for s in specs], dtype=np.int64),
     )
+
+
+def whole_rows(values: Sequence[Any], paths: Sequence[str], sampler: ParameterSampler) -> np.ndarray:
+    """Counts of days or rounds for actors of one kind, (A, R) or (A, 1) if none is drawn; NONE for None."""
+    drawn = [sampler.whole(v, path) for v, path in zip(values, paths)]
+    rows = np.full((len(drawn), sampler.replications.size if any(np.ndim(v) for v in drawn) else 1), NONE,
+                   dtype=np.int64)
+    for k, v in enumerate(drawn):
+        if v is not None:
+            rows[k] = v
+    return rows
 
 
 # ----------------------------------------------------------------------------- armed groups
 
 @dataclass
 class GroupParameters(Block):
-    """Every armed group's parameters, (G, R); ``crackdown_issue`` (G,) is an issue index or NONE."""
+    """Every armed group's parameters, (G, R); see :class:`GroupExtras` for the rest."""
 
     attack_rate_per_day: np.ndarray
     casualties_per_attack: np.ndarray
+    grievance_sensitivity: np.ndarray
+    betrayal_sensitivity: np.ndarray
+    signing_surge: np.ndarray
     sanctuary: np.ndarray
     sanctuary_recovery_half_life_days: np.ndarray
+    initial_sanctuary_damage: np.ndarray
     spoiler_sensitivity: np.ndarray
     ideological_alignment: np.ndarray
     crackdown_effect_per_day: np.ndarray
     decree_multiplier: np.ndarray
     recruitment_per_civilian_casualty: np.ndarray
+
+
+@dataclass
+class GroupExtras:
+    """Armed groups' parameters that are not plain numbers.
+
+    Attributes
+    ----------
+    attack_dispersion, casualty_dispersion : list of (ndarray or float or None), length G
+        Negative binomial shapes, None for Poisson.
+    priorities : ndarray, shape (G, K)
+        Normalized priorities (0 rows for a group with none).
+    positions : ndarray, shape (G, K)
+        Positions on the issues it has; NaN where it states none (those issues do not count).
+    signing_window_days : ndarray of int, shape (G, R) or (G, 1)
+    """
+
+    attack_dispersion: list[Any]
+    casualty_dispersion: list[Any]
+    priorities: np.ndarray
+    positions: np.ndarray
+    signing_window_days: np.ndarray
+
+
+def _group_extras(specs: list[ArmedGroup], paths: list[str], issues: list[str], sampler: ParameterSampler
+                  ) -> GroupExtras:
+    priorities = np.zeros((len(specs), len(issues)))
+    positions = np.full((len(specs), len(issues)), np.nan)
+    for g, spec in enumerate(specs):
+        for k, issue in enumerate(issues):
+            if issue in spec.positions:
+                positions[g, k] = spec.positions[issue]
+                priorities[g, k] = spec.priorities.get(issue, 0.0)
+        total = priorities[g].sum()
+        priorities[g] = priorities[g] / total if total > 0 else 0.0
+    return GroupExtras(
+        attack_dispersion=[sampler.value(s.attack_dispersion, f"{p}.attack_dispersion") for s, p in zip(specs, paths)],
+        casualty_dispersion=[sampler.value(s.casualty_dispersion, f"{p}.casualty_dispersion")
+                             for s, p in zip(specs, paths)],
+        priorities=priorities,
+        positions=positions,
+        signing_window_days=whole_rows([s.signing_window_days for s in specs],
+                                       [f"{p}.signing_window_days" for p in paths], sampler),
+    )
 
 
 # ----------------------------------------------------------------------------- mediators
@@ -270,9 +353,10 @@ class EngagementParameters(Block):
 
 @dataclass
 class LastDitchParameters(Block):
-    """Restarting collapsed talks, (M, R)."""
+    """Re-opening collapsed talks, (M, R)."""
 
     restart_prob: np.ndarray
+    restart_delay_days: np.ndarray
 
 
 STYLES = ("facilitation", "formulation", "manipulation")
@@ -291,9 +375,10 @@ class MediatorParameters:
     inducement_issue : ndarray of int, shape (M,)
         Issue index the inducement is tied to, or NONE.
     inducement_conditional : ndarray of bool, shape (M,)
-    engaged_from_day, join_after_stalled_rounds : ndarray of int, shape (M,)
+    engaged_from_day : ndarray of int, shape (M, R) or (M, 1)
         NONE where not given.
-    restart_delay_days : ndarray of int, shape (M,)
+    join_after_stalled_rounds : ndarray of int, shape (M, R) or (M, 1)
+        NONE where the mediator never joins.
     restart_new_venue : ndarray of bool, shape (M,)
     """
 
@@ -307,7 +392,6 @@ class MediatorParameters:
     inducement_conditional: np.ndarray
     engaged_from_day: np.ndarray
     join_after_stalled_rounds: np.ndarray
-    restart_delay_days: np.ndarray
     restart_new_venue: np.ndarray
 
 
@@ -336,9 +420,10 @@ def _mediator_parameters(specs: list[Mediator], paths: list[str], party_ids: lis
         inducement_issue=optional([None if m.inducement.issue is None else issue_index[m.inducement.issue]
                                    for m in specs]),
         inducement_conditional=np.array([m.inducement.conditional_on_compliance for m in specs], dtype=bool),
-        engaged_from_day=optional([m.engagement.from_day for m in specs]),
-        join_after_stalled_rounds=optional([m.engagement.join_after_stalled_rounds for m in specs]),
-        restart_delay_days=np.array([m.last_ditch.restart_delay_days for m in specs], dtype=np.int64),
+        engaged_from_day=whole_rows([m.engagement.from_day for m in specs],
+                                    [f"{p}.engagement.from_day" for p in paths], sampler),
+        join_after_stalled_rounds=whole_rows([m.engagement.join_after_stalled_rounds for m in specs],
+                                             [f"{p}.engagement.join_after_stalled_rounds" for p in paths], sampler),
         restart_new_venue=np.array([m.last_ditch.new_venue for m in specs], dtype=bool),
     )
 
@@ -362,14 +447,59 @@ class LearningParameters(Block):
 
 @dataclass
 class TalkParameters(Block):
-    """Talk rounds (floats or (R,)); ``max_stalled_rounds`` is an integer."""
+    """Talk rounds (floats or (R,))."""
 
     acceptance_temperature: Any
     walkout_margin: Any
-    progress_per_round: Any
+    progress_per_session: Any
     walkout_setback: Any
     new_venue_bonus: Any
     manipulation_weight: Any
+    agreement_strength: Any
+    proposal_interval_days: Any
+    restart_fatigue: Any
+
+
+@dataclass
+class CollapseParameters(Block):
+    """The hazard that a failed round ends the talks (floats or (R,))."""
+
+    first_failure_prob: Any
+    per_failed_round: Any
+    walkout_log_odds: Any
+    progress_weight: Any
+    facilitation_weight: Any
+
+
+@dataclass
+class TalkSchedule:
+    """Each replication's calendar of rounds, sorted by day.
+
+    Attributes
+    ----------
+    days : ndarray of int, shape (C, R)
+        Day of each scheduled round (its date plus its drawn delay), per replication, ascending; rounds past
+        the horizon keep their day and are never reached.
+    sessions : ndarray of int, shape (C, R)
+        Days of sessions of each round.
+    """
+
+    days: np.ndarray
+    sessions: np.ndarray
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario, sampler: ParameterSampler) -> TalkSchedule:
+        n = sampler.replications.size
+        entries = scenario.talks.calendar
+        days = np.zeros((len(entries), n), dtype=np.int64)
+        sessions = np.zeros((len(entries), n), dtype=np.int64)
+        for i, entry in enumerate(entries):
+            base = entry.day if entry.day is not None else (entry.date - scenario.start_date).days
+            slip = sampler.value(entry.delay_days, f"talks.calendar.{i}.delay_days")
+            days[i] = base + np.floor(slip).astype(np.int64)
+            sessions[i] = entry.sessions
+        order = np.argsort(days, axis=0, kind="stable")
+        return cls(days=np.take_along_axis(days, order, axis=0), sessions=np.take_along_axis(sessions, order, axis=0))
 
 
 @dataclass
@@ -380,6 +510,64 @@ class MediationEffectParameters(Block):
     monitoring_restraint: Any
     inducement_restraint: Any
     agreement_restraint: Any
+
+
+@dataclass
+class DurabilityParameters(Block):
+    """How the way a deal was reached shapes its durability (floats or (R,))."""
+
+    leverage_half_life_days: Any
+    regret_weight: Any
+    imposed_fragility: Any
+
+
+@dataclass
+class IncidentParameters(Block):
+    """Kinds of incident, (I, R) or (I, 1)."""
+
+    rate_per_day: np.ndarray
+    casualties_mean: np.ndarray
+    suspension_prob: np.ndarray
+    resumption_days: np.ndarray
+
+
+@dataclass
+class Incidents:
+    """The scenario's kinds of incident.
+
+    Attributes
+    ----------
+    ids : list of str
+    numbers : IncidentParameters
+    victim : ndarray of int, shape (I,)
+        Party index of each kind's victim.
+    counts_as_violation : ndarray of bool, shape (I,)
+    """
+
+    ids: list[str]
+    numbers: IncidentParameters
+    victim: np.ndarray
+    counts_as_violation: np.ndarray
+
+
+@dataclass
+class Expiry:
+    """The ceasefire's end date: day (R,) or (1,), NONE if open-ended; extension probability and length."""
+
+    day: np.ndarray
+    extension_prob: Any
+    extension_days: Any
+
+
+def _expiry(scenario: Scenario, sampler: ParameterSampler) -> Expiry:
+    spec = scenario.ceasefire.expiry
+    if spec is None:
+        return Expiry(day=np.array([NONE]), extension_prob=0.0, extension_days=np.array([1]))
+    day = (spec.date - scenario.start_date).days if spec.date is not None else sampler.whole(
+        spec.day, "ceasefire.expiry.day")
+    return Expiry(day=np.atleast_1d(np.asarray(day, dtype=np.int64)),
+                  extension_prob=sampler.value(spec.extension_prob, "ceasefire.expiry.extension_prob"),
+                  extension_days=np.atleast_1d(sampler.whole(spec.extension_days, "ceasefire.expiry.extension_days")))
 
 
 @dataclass
@@ -394,16 +582,25 @@ class Parameters:
 
     parties: PartyParameters
     groups: GroupParameters
+    group_extras: GroupExtras
     group_crackdown_issue: np.ndarray
     mediators: MediatorParameters
     learning: LearningParameters
     talks: TalkParameters
-    max_stalled_rounds: int
+    collapse: CollapseParameters
+    schedule: TalkSchedule
     mediation: MediationEffectParameters
+    durability: DurabilityParameters
+    ceasefire_strength: Any
+    third_party_pressure: Any
     background_breakdown_prob_per_day: Any
-    spoiler_attacks_are_violations: bool
-    breakdown_window_days: int
-    breakdown_violation_days: int
+    attacks_count_as_violations: str
+    attribution_prob_per_attack: Any
+    provocation_ratio: Any
+    breakdown_window_days: Any
+    breakdown_violation_days: Any
+    expiry: Expiry
+    incidents: Incidents
     sampled: dict[str, np.ndarray]
 
 
@@ -425,20 +622,38 @@ def build_parameters(scenario: Scenario, sampler: ParameterSampler) -> Parameter
     groups = GroupParameters.stacked(group_specs, group_paths, sampler)
     mediators = _mediator_parameters(mediator_specs, mediator_paths, party_ids, issue_index, sampler)
     rules = scenario.ceasefire
+    window = sampler.whole(rules.breakdown_window_days, "ceasefire.breakdown_window_days")
     return Parameters(
         parties=parties,
         groups=groups,
+        group_extras=_group_extras(group_specs, group_paths, issues, sampler),
         group_crackdown_issue=np.array([NONE if g.crackdown_issue is None else issue_index[g.crackdown_issue]
                                         for g in group_specs], dtype=np.int64),
         mediators=mediators,
         learning=LearningParameters.single(scenario.trust_learning, "trust_learning", sampler),
         talks=TalkParameters.single(scenario.talks, "talks", sampler),
-        max_stalled_rounds=scenario.talks.max_stalled_rounds,
+        collapse=CollapseParameters.single(scenario.talks.collapse, "talks.collapse", sampler),
+        schedule=TalkSchedule.from_scenario(scenario, sampler),
         mediation=MediationEffectParameters.single(scenario.mediation, "mediation", sampler),
+        durability=DurabilityParameters.single(scenario.durability, "durability", sampler),
+        ceasefire_strength=sampler.value(rules.strength, "ceasefire.strength"),
+        third_party_pressure=sampler.value(rules.third_party_pressure, "ceasefire.third_party_pressure"),
         background_breakdown_prob_per_day=sampler.value(rules.background_breakdown_prob_per_day,
                                                         "ceasefire.background_breakdown_prob_per_day"),
-        spoiler_attacks_are_violations=rules.spoiler_attacks_are_violations,
-        breakdown_window_days=rules.breakdown_window_days,
-        breakdown_violation_days=rules.breakdown_violation_days,
+        attacks_count_as_violations=rules.attacks_count_as_violations,
+        attribution_prob_per_attack=sampler.value(rules.attribution_prob_per_attack,
+                                                  "ceasefire.attribution_prob_per_attack"),
+        provocation_ratio=sampler.value(rules.provocation_ratio, "ceasefire.provocation_ratio"),
+        expiry=_expiry(scenario, sampler),
+        incidents=Incidents(
+            ids=list(rules.incidents),
+            numbers=IncidentParameters.stacked(list(rules.incidents.values()),
+                                               [f"ceasefire.incidents.{k}" for k in rules.incidents], sampler),
+            victim=np.array([party_ids.index(i.victim) for i in rules.incidents.values()], dtype=np.int64),
+            counts_as_violation=np.array([i.counts_as_violation for i in rules.incidents.values()], dtype=bool),
+        ),
+        breakdown_window_days=window,
+        breakdown_violation_days=np.minimum(sampler.whole(rules.breakdown_violation_days,
+                                                          "ceasefire.breakdown_violation_days"), window),
         sampled=sampler.sampled,
     )

@@ -182,8 +182,7 @@ class Recorder:
             self._traj[day, k + 4] = breakdown.status[loc]
             self._traj[day, k + 5] = state.talks.progress[loc]
         if self.timeline is not None:
-            self._timeline_day(day, state, attacks_total, casualties_total, strikes, retaliations, decrees, open_war,
-                               breakdown)
+            self._timeline_day(day, state, attacks, strikes, retaliations, decrees, open_war, breakdown)
 
     def _record_trust(self, state: State, day: int) -> None:
         assert self._traj is not None
@@ -194,9 +193,8 @@ class Recorder:
         assert self.timeline is not None
         self.timeline.append({"day": day, "event": kind, "actor": actor, "target": target, **detail})
 
-    def _timeline_day(self, day: int, state: State, attacks_total: np.ndarray, casualties_total: np.ndarray,
-                      strikes: Strikes, retaliations: Retaliations, decrees: Decrees, open_war: OpenWar,
-                      breakdown: Breakdown) -> None:
+    def _timeline_day(self, day: int, state: State, attacks: Attacks, strikes: Strikes, retaliations: Retaliations,
+                      decrees: Decrees, open_war: OpenWar, breakdown: Breakdown) -> None:
         i, parties = self._timeline_index, self.topology.party_ids
         adversary = [parties[a] for a in self.topology.adversary]
         for p, pid in enumerate(parties):
@@ -205,9 +203,14 @@ class Recorder:
         for p, pid in enumerate(parties):
             if open_war.declared[p, i]:
                 self._event(day, "open_war", pid, adversary[p], {})
-        if attacks_total[i]:
-            self._event(day, "spoiler_attack", None, None, {"attacks": int(attacks_total[i]),
-                                                            "casualties": int(casualties_total[i])})
+        groups, target = self.topology.group_ids, self.topology.target
+        for g, gid in enumerate(groups):
+            if attacks.attacks[g, i]:
+                detail: dict[str, Any] = {"attacks": int(attacks.attacks[g, i]),
+                                          "casualties": int(attacks.casualties[g, i])}
+                if attacks.attributed[g, i]:
+                    detail["attributed_to"] = parties[self.topology.host[g]]
+                self._event(day, "spoiler_attack", gid, parties[target[g]], detail)
         for p, pid in enumerate(parties):
             if strikes.strikes[p, i]:
                 self._event(day, "cross_border_strike", pid, adversary[p], {})

@@ -116,6 +116,10 @@ class TrustLedger:
         return _beta_mean(self.prior_cooperation[observer, observed], self.prior_hostility[observer, observed],
                           self.cooperation[observer, observed], self.hostility[observer, observed], self._discount)
 
+    def prior(self, observer: Any, observed: Any) -> np.ndarray:
+        """The prior mean of ``observer``'s trust in ``observed`` (before any evidence), shapes as :meth:`mean`."""
+        return self._prior_mean[observer, observed]
+
     def mean_at(self, observer: np.ndarray, observed: np.ndarray, replications: np.ndarray) -> np.ndarray:
         """Trust of each ``observer[k]`` in ``observed[k]`` in some replications (local indices), shape (k, L)."""
         pairs = (np.asarray(observer)[:, None], np.asarray(observed)[:, None], np.asarray(replications)[None, :])

@@ -222,9 +222,11 @@ class StrikeSpec(Spec):
         doc="Daily probability of a cross-border strike with no domestic pressure, neutral trust (0.5) "
         "and no mediation.",
     )
-    pressure_weight: Number = quantity(
-        1.0, unit="log-odds per unit pressure", ge=0.0, le=20.0,
-        doc="How much domestic pressure (from casualties suffered) raises the log-odds of striking.",
+    casualty_elasticity: Number = quantity(
+        1.0, unit="log-odds per unit of ln(1 + casualties/reference)", ge=0.0, le=20.0,
+        doc="Elasticity of the odds of striking with respect to casualties suffered in the last 30 days: the "
+        "log-odds rise by this times ln(1 + C30 / domestic.reference_casualties_30d), so that far above the "
+        "reference a doubling of casualties multiplies the odds by 2^elasticity.",
     )
     distrust_weight: Number = quantity(
         2.0, unit="log-odds per unit distrust", ge=0.0, le=20.0,
@@ -244,8 +246,9 @@ class RetaliationSpec(Spec):
     """How a party hits back after a strike on its territory (e.g. border attacks on posts)."""
 
     baseline_prob: Number = quantity(
-        0.3, unit="probability/strike suffered", ge=0.0, le=1.0,
-        doc="Probability of retaliating on the day of a strike, with no resentment and neutral trust.",
+        0.3, unit="probability/hit suffered", ge=0.0, le=1.0,
+        doc="Probability of deciding to hit back after a strike or a retaliation on the party's territory, with "
+        "no resentment and neutral trust.",
     )
     resentment_weight: Number = quantity(
         1.0, unit="log-odds per unit resentment", ge=0.0, le=20.0,
@@ -263,18 +266,20 @@ class RetaliationSpec(Spec):
         0.02, unit="support/retaliation", ge=0.0, le=1.0,
         doc="Rise in the party's domestic support from each retaliation (seen as a strong response).",
     )
+    lag_mean_days: Number = quantity(
+        1.0, unit="days", ge=0.0, le=60.0, plausible=(0.0, 14.0),
+        doc="Mean delay from the decision to hit back to the retaliation: the delay is the whole part of an "
+        "exponential draw with this mean (0 = the same day; 1 gives the same day with probability 0.63).",
+    )
 
 
 class DomesticSpec(Spec):
     """Domestic pressure, support and resentment: the backlash loop."""
 
-    casualties_per_unit_pressure: Number = quantity(
-        20.0, unit="people", ge=0.1, le=100000.0,
-        doc="Casualties suffered that add one unit of domestic pressure to act.",
-    )
-    pressure_half_life_days: Number = quantity(
-        10.0, unit="days", ge=0.5, le=100000.0,
-        doc="Domestic pressure halves after this many days without new casualties.",
+    reference_casualties_30d: Number = quantity(
+        50.0, unit="people per 30 days", ge=0.1, le=100000.0,
+        doc="Casualties suffered in the last 30 days at which domestic pressure to act is ln 2 (pressure = "
+        "ln(1 + C30 / reference)): the level the public takes as the ordinary cost of the conflict.",
     )
     initial_support: Number = quantity(
         0.5, unit="share", ge=0.0, le=1.0,
@@ -307,6 +312,11 @@ class DelegationSpec(Spec):
         doc="Probability that the principal's instructions move the delegation to its hardline "
         "positions for a round.",
     )
+    concession_per_round: Number = quantity(
+        0.1, unit="fraction/round", ge=0.0, le=1.0,
+        doc="After each failed round the delegation concedes this share of what still separates its position "
+        "from the adversary's, on every issue (Zeuthen-style concessions); hardline instructions ignore it.",
+    )
     walkout_propensity: Number = quantity(
         0.2, unit="probability/round", ge=0.0, le=1.0,
         doc="Probability of walking out of a round whose proposal falls short of the party's "
@@ -325,8 +335,10 @@ class DecreeSpec(Spec):
         0.0, unit="probability/day per unit resentment", ge=0.0, le=1.0,
         doc="Added daily probability of a decree per unit of resentment toward the adversary.",
     )
-    fixed_day: int | None = Field(
-        None, ge=1, description="Day on which the decree is issued for certain (a what-if); none by default.",
+    fixed_day: Number | None = quantity(
+        None, unit="days", ge=1.0, le=3650.0,
+        doc="Day on which the decree is issued for certain (a what-if; rounded to a day, may be drawn per "
+        "replication); none by default.",
     )
     retaliation_boost: Number = quantity(
         1.0, unit="log-odds", ge=0.0, le=20.0,
@@ -335,21 +347,75 @@ class DecreeSpec(Spec):
 
 
 class OpenWarSpec(Spec):
-    """A public threat of 'open war' if talks fail: strikes on sanctuaries."""
+    """Open war: a daily decision to abandon the ceasefire for sustained strikes, driven by the state.
 
-    threatened: bool = Field(False, description="Whether the party has made the threat (true/false).")
+    logit P(open war today) = logit(baseline_prob_per_day) + casualty_elasticity ln(1 + C30 / reference)
+    + strikes_suffered_weight S30 + distrust_weight (1 - 2 trust) + talks_failed_boost [talks off]
+    + threat_boost [threatened] + support_weight (support - initial support) - mediators' restraint.
+    """
+
+    threatened: bool = Field(False, description="Whether the party has publicly threatened open war (true/false).")
     strike_boost: Number = quantity(
         0.5, unit="log-odds", ge=0.0, le=20.0,
         doc="Rise in the log-odds of striking once the threat is made (commitment to act).",
     )
-    declare_prob_on_collapse: Number = quantity(
-        0.3, unit="probability", ge=0.0, le=1.0,
-        doc="Probability of carrying the threat out, ending the ceasefire, within the decision window after "
-        "talks collapse with no restart (a constant daily hazard over the window).",
+    baseline_prob_per_day: Number = quantity(
+        0.0001, unit="probability/day", ge=0.0, le=1.0, plausible=(0.0, 0.01),
+        doc="Daily probability of choosing open war with no casualties or strikes suffered, neutral trust, "
+        "talks going on, no threat made and support at its initial level.",
     )
-    decision_window_days: int = Field(
-        14, ge=1, le=365,
-        description="Days after a collapse during which the threat may be carried out, unless talks restart [days].",
+    casualty_elasticity: Number = quantity(
+        0.5, unit="log-odds per unit of ln(1 + casualties/reference)", ge=0.0, le=20.0,
+        doc="Rise in the log-odds of open war per unit of domestic pressure ln(1 + C30 / reference), C30 the "
+        "casualties suffered in the last 30 days.",
+    )
+    strikes_suffered_weight: Number = quantity(
+        0.3, unit="log-odds per strike", ge=0.0, le=20.0,
+        doc="Rise in the log-odds of open war per strike or retaliation suffered in the last 30 days.",
+    )
+    distrust_weight: Number = quantity(
+        1.0, unit="log-odds per unit distrust", ge=0.0, le=20.0,
+        doc="How much distrust of the adversary (trust below 0.5) raises the log-odds of open war.",
+    )
+    talks_failed_boost: Number = quantity(
+        1.5, unit="log-odds", ge=0.0, le=20.0,
+        doc="Rise in the log-odds of open war while the talks are off (collapsed with no round due) and no "
+        "agreement stands.",
+    )
+    threat_boost: Number = quantity(
+        1.5, unit="log-odds", ge=0.0, le=20.0,
+        doc="Rise in the log-odds of open war for a party that made the threat (its credibility: backing down "
+        "costs face).",
+    )
+    support_weight: Number = quantity(
+        2.0, unit="log-odds per unit support", ge=-20.0, le=20.0,
+        doc="Change in the log-odds of open war per unit of domestic support above its initial level (a "
+        "leadership that rallied the public can afford war).",
+    )
+
+
+class PartyInitialState(Spec):
+    """What the fighting before the ceasefire left behind: the model does not start cold."""
+
+    casualties_last_30_days: Number = quantity(
+        0.0, unit="people", ge=0.0, le=1000000.0,
+        doc="Casualties the party suffered in the 30 days before day 0 (they fill the 30-day window of domestic "
+        "pressure, spread evenly over it).",
+    )
+    strikes_suffered_last_30_days: Number = quantity(
+        0.0, unit="strikes", ge=0.0, le=30.0,
+        doc="Days of strikes or retaliation suffered in the 30 days before day 0 (rounded; the most recent days "
+        "of the 30-day window).",
+    )
+    resentment: Number = quantity(
+        0.0, unit="resentment", ge=0.0, le=1000.0,
+        doc="Resentment toward the adversary on day 0 (resentment_per_civilian_casualty times the civilian "
+        "casualties suffered, less what has decayed).",
+    )
+    hostile_evidence: dict[Identifier, Number] = Field(
+        default_factory=dict,
+        description="Hostile pseudo-observations about other actors from the fighting before day 0 (actor id -> "
+        "pseudo-observations); unlike the trust prior they fade with the memory half-life.",
     )
 
 
@@ -395,6 +461,9 @@ class Party(Spec):
         0.3, unit="utility", ge=0.0, le=1.0,
         doc="Loss if the party keeps an agreement that the other side breaks (commitment problem).",
     )
+    initial_state: PartyInitialState = Field(
+        default_factory=lambda: PartyInitialState(), description="The party's situation on day 0, from the fighting "
+        "before the ceasefire.")
     strikes: StrikeSpec = Field(default_factory=StrikeSpec, description="Cross-border strikes.")
     retaliation: RetaliationSpec = Field(default_factory=RetaliationSpec, description="Retaliation.")
     domestic: DomesticSpec = Field(default_factory=DomesticSpec, description="Domestic politics.")
@@ -419,13 +488,48 @@ class ArmedGroup(Spec):
     trust: dict[Identifier, TrustSpec] = Field(
         default_factory=dict, description="Initial trust toward other actors (actor id -> trust)."
     )
+    positions: dict[Identifier, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
+        default_factory=dict,
+        description="What the group wants on the issues it cares about (issue id -> 0..1); a deal that moves "
+        "away from these trades its stakes away.",
+    )
     attack_rate_per_day: Number = quantity(
         1.0, unit="attacks/day", ge=0.0, le=1000.0, plausible=(0.0, 20.0),
-        doc="Mean attacks per day with full sanctuary, no talks and no decree (Poisson).",
+        doc="Mean attacks per day with full sanctuary, no talks and no decree.",
+    )
+    attack_dispersion: Number | None = quantity(
+        None, unit="shape", ge=0.01, le=10000.0,
+        doc="Dispersion r of daily attack counts, negative binomial with variance mean + mean^2 / r (lower = "
+        "burstier); null = Poisson.",
     )
     casualties_per_attack: Number = quantity(
         2.0, unit="people/attack", ge=0.0, le=1000.0,
-        doc="Mean casualties (killed and wounded) per attack, Poisson distributed.",
+        doc="Mean casualties (killed and wounded) per attack.",
+    )
+    casualty_dispersion: Number | None = quantity(
+        None, unit="shape", ge=0.01, le=10000.0,
+        doc="Dispersion r of casualties per attack, negative binomial (gamma-mixed Poisson) with variance "
+        "mean + mean^2 / r: a small r gives many attacks with no casualties and a long tail of mass-casualty "
+        "attacks; null = Poisson.",
+    )
+    grievance_sensitivity: Number = quantity(
+        0.0, unit="rate multiplier per unit stake", ge=0.0, le=100.0,
+        doc="Rise in the attack rate per unit of the group's stakes traded away by the proposal on the table "
+        "(priority-weighted distance from its positions): rate x (1 + sensitivity x loss).",
+    )
+    betrayal_sensitivity: Number = quantity(
+        0.0, unit="rate multiplier per unit trust lost", ge=0.0, le=100.0,
+        doc="Rise in the attack rate per unit by which the group's trust in its host has fallen below its prior "
+        "(a host that turns on it, e.g. by a crackdown).",
+    )
+    signing_surge: Number = quantity(
+        0.0, unit="rate multiplier", ge=0.0, le=100.0,
+        doc="Rise in the attack rate in the days around a signing: after an agreement, and before a round "
+        "that could bring one (scaled by progress), within the signing window (Kydd and Walter 2002).",
+    )
+    signing_window_days: Number = quantity(
+        14.0, unit="days", ge=1.0, le=365.0,
+        doc="Days before a round and after a signing in which the signing surge applies (rounded).",
     )
     sanctuary: Number = quantity(
         1.0, unit="fraction", ge=0.0, le=1.0,
@@ -434,6 +538,10 @@ class ArmedGroup(Spec):
     sanctuary_recovery_half_life_days: Number = quantity(
         30.0, unit="days", ge=0.5, le=100000.0,
         doc="Damage to the sanctuary from strikes halves after this many days.",
+    )
+    initial_sanctuary_damage: Number = quantity(
+        0.0, unit="fraction", ge=0.0, le=1.0,
+        doc="Share of the sanctuary destroyed on day 0 by strikes before the ceasefire; it recovers.",
     )
     spoiler_sensitivity: Number = quantity(
         1.0, unit="rate multiplier per unit progress", ge=0.0, le=100.0,
@@ -469,11 +577,15 @@ class ArmedGroup(Spec):
 class EngagementSpec(Spec):
     """When a mediator is at the table."""
 
-    from_day: int | None = Field(
-        0, ge=0, description="Day from which the mediator is engaged (0 = from the start); null = only by joining."
+    from_day: Number | None = quantity(
+        0.0, unit="days", ge=0.0, le=3650.0,
+        doc="Day from which the mediator is engaged (0 = from the start; rounded, may be drawn per replication); "
+        "null = only by joining.",
     )
-    join_after_stalled_rounds: int | None = Field(
-        None, ge=1, description="Consecutive stalled rounds after which the mediator may join; null = never joins."
+    join_after_stalled_rounds: Number | None = quantity(
+        None, unit="rounds", ge=1.0, le=1000.0,
+        doc="Consecutive failed rounds after which the mediator may join (rounded; may be drawn per "
+        "replication); null = never joins.",
     )
     join_prob: Number = quantity(
         0.5, unit="probability/round", ge=0.0, le=1.0,
@@ -500,10 +612,15 @@ class LastDitchSpec(Spec):
     """A mediator's last effort after talks collapse: restart them, maybe elsewhere."""
 
     restart_prob: Number = quantity(
-        0.0, unit="probability", ge=0.0, le=1.0,
-        doc="Probability of restarting talks after they collapse (once per collapse).",
+        0.0, unit="probability/collapse", ge=0.0, le=1.0,
+        doc="Probability that the mediator, engaged when talks collapse, re-opens them (at every collapse, "
+        "times talks.restart_fatigue for each earlier collapse).",
     )
-    restart_delay_days: int = Field(7, ge=1, le=3650, description="Days from collapse to the restarted round [days].")
+    restart_delay_days: Number = quantity(
+        7.0, unit="days", ge=1.0, le=3650.0,
+        doc="Mean days from a collapse to the re-opened round: the delay is an exponential draw with this mean, "
+        "rounded up, so talks may re-open at any later time.",
+    )
     new_venue: bool = Field(False, description="Whether the restart moves talks to a new venue.")
 
 
@@ -558,14 +675,61 @@ class TalkDate(Spec):
     day: int | None = Field(None, ge=1, description="Day of the round, counted from the start date (day 0).")
     date: dt.date | None = Field(None, strict=False, description="Date of the round (YYYY-MM-DD), instead of day.")
     venue: str = Field("", description="Where the round is held (for reports).")
+    sessions: int = Field(
+        1, ge=1, le=60,
+        description="Days of sessions in this round: a meeting of several days is one round whose sessions add "
+        "progress and chances to walk out [days].")
+    delay_days: Number = quantity(
+        0.0, unit="days", ge=0.0, le=365.0,
+        doc="Slip of the round past its date (whole part; may be drawn per replication, e.g. a round that may "
+        "be postponed).",
+    )
+
+
+class CollapseSpec(Spec):
+    """The hazard that the talks collapse after a round without agreement.
+
+    logit P(collapse) = logit(first_failure_prob) + per_failed_round (failed rounds - 1)
+    + walkout_log_odds [walk-out] - progress_weight progress - facilitation_weight facilitation.
+    """
+
+    first_failure_prob: Number = quantity(
+        0.1, unit="probability/round", ge=0.0, le=1.0,
+        doc="Probability that the first failed round ends the talks, with no progress, no walk-out and no "
+        "facilitation.",
+    )
+    per_failed_round: Number = quantity(
+        0.5, unit="log-odds per round", ge=0.0, le=20.0,
+        doc="Rise in the log-odds of collapse per further consecutive failed round (patience wears out).",
+    )
+    walkout_log_odds: Number = quantity(
+        1.0, unit="log-odds", ge=0.0, le=20.0,
+        doc="Rise in the log-odds of collapse when a delegation walked out of the round.",
+    )
+    progress_weight: Number = quantity(
+        2.0, unit="log-odds per unit progress", ge=0.0, le=50.0,
+        doc="Fall in the log-odds of collapse per unit of progress made (sunk effort, a deal in sight).",
+    )
+    facilitation_weight: Number = quantity(
+        1.0, unit="log-odds per unit facilitation", ge=0.0, le=50.0,
+        doc="Fall in the log-odds of collapse per unit of facilitation credible to the parties (their mean).",
+    )
 
 
 class TalksSpec(Spec):
     """The talk calendar and how rounds play out."""
 
     calendar: list[TalkDate] = Field(default_factory=list, description="Scheduled rounds, in any order.")
-    max_stalled_rounds: int = Field(
-        4, ge=1, le=1000, description="Consecutive rounds without agreement after which talks collapse [rounds]."
+    collapse: CollapseSpec = Field(default_factory=lambda: CollapseSpec(),
+                                   description="The hazard that a failed round ends the talks.")
+    proposal_interval_days: Number = quantity(
+        21.0, unit="days", ge=1.0, le=3650.0,
+        doc="Past the calendar, mean days from a failed round to the next one proposed (an exponential draw, "
+        "rounded up).",
+    )
+    restart_fatigue: Number = quantity(
+        0.7, unit="multiplier per collapse", ge=0.0, le=1.0,
+        doc="Each earlier collapse multiplies the mediators' probability of re-opening the talks by this.",
     )
     acceptance_temperature: Number = quantity(
         0.05, unit="utility", ge=0.001, le=10.0,
@@ -576,9 +740,10 @@ class TalksSpec(Spec):
         0.1, unit="utility", ge=0.0, le=1.0,
         doc="Shortfall below the reservation value beyond which a delegation may walk out.",
     )
-    progress_per_round: Number = quantity(
-        0.15, unit="progress/round", ge=0.0, le=1.0,
-        doc="Progress toward a deal from each round without walk-out (progress lies in [0, 1]).",
+    progress_per_session: Number = quantity(
+        0.1, unit="progress/session", ge=0.0, le=1.0,
+        doc="Progress toward a deal from each day of sessions of a round without walk-out (progress lies in "
+        "[0, 1]).",
     )
     walkout_setback: Number = quantity(
         0.5, unit="fraction", ge=0.0, le=1.0,
@@ -591,6 +756,11 @@ class TalksSpec(Spec):
     manipulation_weight: Number = quantity(
         0.15, unit="utility per unit leverage", ge=0.0, le=1.0,
         doc="Added acceptance value from manipulative mediators' leverage.",
+    )
+    agreement_strength: Number = quantity(
+        0.5, unit="fraction", ge=0.0, le=1.0,
+        doc="How specific and enforceable a deal signed in these talks would be (withdrawal lines, joint "
+        "commissions, verification; Fortna 2003), 0 a vague pledge to 1 a detailed, monitored agreement.",
     )
 
 
@@ -612,28 +782,120 @@ class MediationEffectsSpec(Spec):
     )
     agreement_restraint: Number = quantity(
         1.0, unit="log-odds", ge=0.0, le=20.0,
-        doc="Fall in the log-odds of violations once an agreement is signed.",
+        doc="Fall in the log-odds of violations under a fully specified, enforceable agreement (strength 1); "
+        "scaled by ceasefire.strength before a deal and by talks.agreement_strength after one (Fortna 2003).",
+    )
+
+
+class DurabilitySpec(Spec):
+    """How the way a deal was reached shapes its durability (Beardsley 2008; Werner and Yuen 2005)."""
+
+    leverage_half_life_days: Number = quantity(
+        60.0, unit="days", ge=1.0, le=100000.0, plausible=(7.0, 1000.0),
+        doc="After signing, the value that mediators' leverage and inducements added to a deal halves every this "
+        "many days, as their attention and aid fade (Beardsley 2008: deals bought with leverage last less).",
+    )
+    regret_weight: Number = quantity(
+        10.0, unit="log-odds per unit utility", ge=0.0, le=200.0,
+        doc="Rise in a party's log-odds of violating a signed deal per unit by which fighting now looks better "
+        "than the deal (reservation value minus the deal's current value, when positive).",
+    )
+    imposed_fragility: Number = quantity(
+        1.0, unit="log-odds per unit imposed share", ge=0.0, le=20.0,
+        doc="Rise in the log-odds of violations per unit of the share of the parties' surplus that came from "
+        "third-party pressure (Werner and Yuen 2005: imposed ceasefires fail more often).",
+    )
+
+
+class ExpirySpec(Spec):
+    """A ceasefire with an end date, which the parties may extend; a signed deal replaces it."""
+
+    day: Number | None = quantity(
+        None, unit="days", ge=1.0, le=3650.0,
+        doc="Day the ceasefire expires unless extended (rounded; may be drawn per replication); or give date.",
+    )
+    date: dt.date | None = Field(None, strict=False, description="Date the ceasefire expires, instead of day.")
+    extension_prob: Number = quantity(
+        0.5, unit="probability/expiry", ge=0.0, le=1.0,
+        doc="Probability that the parties extend the ceasefire when it comes to expire (each time).",
+    )
+    extension_days: Number = quantity(
+        30.0, unit="days", ge=1.0, le=3650.0,
+        doc="Length of each extension (rounded; may be drawn per replication).",
+    )
+
+
+class IncidentSpec(Spec):
+    """A kind of incident outside the parties' decisions (a landmine, a border clash) that may suspend the deal."""
+
+    victim: Identifier = Field(description="The party that suffers the incident (a party id).")
+    rate_per_day: Number = quantity(
+        0.0, unit="probability/day", ge=0.0, le=1.0, plausible=(0.0, 0.2),
+        doc="Daily probability of such an incident while the ceasefire holds.",
+    )
+    casualties_mean: Number = quantity(
+        1.0, unit="people/incident", ge=0.0, le=1000.0,
+        doc="Mean casualties of one incident (Poisson), suffered by the victim.",
+    )
+    counts_as_violation: bool = Field(
+        False, description="Whether the incident counts as a violation day by the victim's adversary, toward breakdown.")
+    suspension_prob: Number = quantity(
+        0.0, unit="probability/incident", ge=0.0, le=1.0,
+        doc="Probability that the victim suspends the ceasefire after the incident: mediators' agreement "
+        "restraint lapses and talks pause until it resumes.",
+    )
+    resumption_days: Number = quantity(
+        14.0, unit="days", ge=1.0, le=3650.0,
+        doc="Mean days a suspension lasts (an exponential draw, rounded up).",
     )
 
 
 class CeasefireSpec(Spec):
     """What counts as a violation and as a breakdown."""
 
-    spoiler_attacks_are_violations: bool = Field(
-        False, description="Whether armed-group attacks count as violations (they never count toward breakdown)."
+    attacks_count_as_violations: Literal["never", "attributed", "always"] = Field(
+        "never",
+        description="When an armed group's attacks count as a violation by its host, toward breakdown: never; "
+        "attributed (on days the target attributes them to the host, see attribution_prob_per_attack); or "
+        "always.",
     )
-    breakdown_window_days: int = Field(
-        7, ge=1, le=365, description="Length of the rolling window for sustained fighting [days]."
+    attribution_prob_per_attack: Number = quantity(
+        0.05, unit="probability/attack", ge=0.0, le=1.0,
+        doc="Probability that the target holds the host responsible for one attack (a day is attributed if any "
+        "of its attacks is), before monitoring, which clears up attribution.",
     )
-    breakdown_violation_days: int = Field(
-        3, ge=1, le=365,
-        description="Days with a state violation (strike or retaliation) within the window that make the "
-        "fighting sustained and end the ceasefire [days].",
+    provocation_ratio: Number = quantity(
+        3.0, unit="multiple of the usual level", ge=1.0, le=1000.0,
+        doc="A day's attack casualties provoke (a 'spoiler_attack' link in the cause chain of a strike within the "
+        "breakdown window) when they exceed this multiple of the striker's usual daily attack casualties "
+        "(a 30-day moving average).",
+    )
+    breakdown_window_days: Number = quantity(
+        7.0, unit="days", ge=1.0, le=60.0,
+        doc="Length of the rolling window for sustained fighting (rounded; may be drawn per replication).",
+    )
+    breakdown_violation_days: Number = quantity(
+        3.0, unit="days", ge=1.0, le=60.0,
+        doc="Days with a state violation (strike or retaliation) within the window that make the fighting "
+        "sustained and end the ceasefire (rounded; may be drawn per replication).",
+    )
+    strength: Number = quantity(
+        0.2, unit="fraction", ge=0.0, le=1.0,
+        doc="How specific and enforceable the ceasefire itself is before any deal from the talks (Fortna 2003), "
+        "0 a verbal truce to 1 a detailed, monitored arrangement.",
+    )
+    third_party_pressure: Number = quantity(
+        0.0, unit="fraction", ge=0.0, le=1.0,
+        doc="Share of the ceasefire's acceptance owed to outside pressure rather than the parties' own interest "
+        "(Werner and Yuen 2005), for the ceasefire in force on day 0.",
     )
     background_breakdown_prob_per_day: Number = quantity(
-        0.0, unit="probability/day", ge=0.0, le=1.0, plausible=(0.0, 0.05),
+        0.0, unit="probability/day", ge=0.0, le=1.0, plausible=(0.0, 0.01),
         doc="Daily probability of a breakdown from causes outside the model (exogenous shock).",
     )
+    expiry: ExpirySpec | None = Field(None, description="End date and extensions; null = open-ended.")
+    incidents: dict[Identifier, IncidentSpec] = Field(
+        default_factory=dict, description="Kinds of incident (id -> incident) that may suspend the ceasefire.")
 
 
 class Scenario(Spec):
@@ -651,6 +913,8 @@ class Scenario(Spec):
     trust_learning: TrustLearningSpec = Field(default_factory=TrustLearningSpec, description="Trust updating.")
     talks: TalksSpec = Field(default_factory=TalksSpec, description="Talk calendar and rounds.")
     mediation: MediationEffectsSpec = Field(default_factory=MediationEffectsSpec, description="Mediators' restraint.")
+    durability: DurabilitySpec = Field(default_factory=DurabilitySpec,
+                                       description="How the way a deal was reached shapes its durability.")
     ceasefire: CeasefireSpec = Field(default_factory=CeasefireSpec, description="Violations and breakdown.")
     # The file the scenario was loaded from, for reports; not part of the scenario's data.
     _source: str | None = PrivateAttr(None)
@@ -700,6 +964,16 @@ class Scenario(Spec):
 
         if len(parties) < 2 and actors:
             errors.append((("actors",), None, f"need at least two actors with role party, found {len(parties)}"))
+        rules = data.get("ceasefire") if isinstance(data.get("ceasefire"), Mapping) else {}
+        incidents = rules.get("incidents") if isinstance(rules.get("incidents"), Mapping) else {}
+        for kind, incident in incidents.items():
+            if isinstance(incident, Mapping):
+                need(("ceasefire", "incidents", kind, "victim"), incident.get("victim"), parties, "party")
+        for extra in parties[2:]:
+            # The bargaining, the violations and the breakdown rule are those of a dyad.
+            errors.append((("actors", extra, "role"), "party",
+                           f"the model has exactly two parties ({', '.join(parties[:2])}); model a third state as a "
+                           "mediator (a guarantor or patron) or an armed group, or split the case into dyads"))
         for aid, spec in actors.items():
             if not isinstance(spec, Mapping):
                 continue
@@ -756,9 +1030,19 @@ class Scenario(Spec):
                                    f"after the start date {self.start_date}"))
             elif entry.day is not None and entry.day > self.horizon_days:
                 errors.append((path + ("day",), entry.day, f"is beyond the horizon ({self.horizon_days} days)"))
-        if self.ceasefire.breakdown_violation_days > self.ceasefire.breakdown_window_days:
-            errors.append((("ceasefire", "breakdown_violation_days"), self.ceasefire.breakdown_violation_days,
-                           f"cannot exceed breakdown_window_days ({self.ceasefire.breakdown_window_days})"))
+        rules = self.ceasefire
+        expiry = rules.expiry
+        if expiry is not None:
+            if (expiry.day is None) == (expiry.date is None):
+                errors.append((("ceasefire", "expiry"), None, "give exactly one of day or date"))
+            elif expiry.date is not None and not 1 <= (expiry.date - self.start_date).days <= 3650:
+                errors.append((("ceasefire", "expiry", "date"), str(expiry.date),
+                               f"is day {(expiry.date - self.start_date).days}; the expiry must fall within days "
+                               f"1..3650 after the start date {self.start_date}"))
+        if not is_distribution(rules.breakdown_violation_days) and not is_distribution(rules.breakdown_window_days) \
+                and round(rules.breakdown_violation_days) > round(rules.breakdown_window_days):
+            errors.append((("ceasefire", "breakdown_violation_days"), rules.breakdown_violation_days,
+                           f"cannot exceed breakdown_window_days ({rules.breakdown_window_days:g})"))
         return errors
 
     def semantic_warnings(self) -> list[tuple[tuple, Any, str]]:

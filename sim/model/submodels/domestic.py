@@ -1,11 +1,14 @@
 """Domestic politics: pressure to act, rally and prestige, resentment and the jihad decree.
 
-Casualties suffered raise domestic pressure to strike; civilian casualties from
+Casualties suffered in the last 30 days make domestic pressure to strike,
+ln(1 + C30 / reference), so that pressure grows with the log of casualties
+(each doubling far above the reference adds ln 2); civilian casualties from
 the adversary's strikes raise support for the leadership (rally round the flag)
 and resentment; retaliation raises prestige. Support above its initial level
 raises the party's tolerance of the costs of war, so strikes that kill
 civilians harden the weaker side. Resentment raises the hazard that the
-leader declares jihad. Pressure and resentment decay exponentially.
+leader declares jihad. Resentment decays exponentially; pressure follows the
+30-day window, which on day 0 holds the fighting before the ceasefire.
 
 References
 ----------
@@ -24,7 +27,7 @@ import numpy as np
 from ..parameters import Parameters
 from ..state import State, Topology
 from ..streams import Streams
-from .breakdown import extend_chain
+from .breakdown import extend_chain, slide_window
 
 
 def decay(value: np.ndarray, half_life_days: np.ndarray | float) -> np.ndarray:
@@ -32,14 +35,9 @@ def decay(value: np.ndarray, half_life_days: np.ndarray | float) -> np.ndarray:
     return value * np.power(0.5, 1.0 / half_life_days)
 
 
-def pressure_after(
-    pressure: np.ndarray,
-    casualties_suffered: np.ndarray,
-    casualties_per_unit_pressure: np.ndarray | float,
-    half_life_days: np.ndarray | float,
-) -> np.ndarray:
-    """Domestic pressure at the end of the day [pressure units], shape (R,)."""
-    return decay(pressure, half_life_days) + casualties_suffered / casualties_per_unit_pressure
+def casualty_pressure(casualties_30d: np.ndarray, reference_casualties_30d: np.ndarray | float) -> np.ndarray:
+    """Domestic pressure ln(1 + C30 / reference) (>= 0), elementwise; ln 2 at the reference level."""
+    return np.log1p(casualties_30d / reference_casualties_30d)
 
 
 def support_after(
@@ -86,13 +84,14 @@ def decree_issued(
     """True where a decree is issued today (at most once per replication), elementwise.
 
     P(decree today) = min(1, hazard + weight * resentment), or 1 on ``fixed_day``
-    (an int or None for one party, or an array (P,) with -1 for none, for stacked parties).
+    (None, or an int or array broadcastable to ``uniform`` with -1 for none: (P, R)
+    or (P, 1) for stacked parties).
     """
     prob = np.minimum(1.0, hazard_per_day + resentment_weight * resentment)
     if fixed_day is not None:
         certain = np.asarray(fixed_day) == day
         if certain.any():
-            prob = np.where(certain[..., None] if certain.ndim else certain, 1.0, prob)
+            prob = np.where(certain, 1.0, prob)
     return eligible & ~already_issued & (uniform < prob)
 
 
@@ -104,15 +103,19 @@ class Decrees:
 
 
 def domestic_phase(state: State, parameters: Parameters, topology: Topology, uniforms: Streams, day: int,
-                   retaliations: np.ndarray) -> Decrees:
-    """Pressure, support and resentment move with the day's casualties; then the decree hazard.
+                   retaliations: np.ndarray, hits: np.ndarray) -> Decrees:
+    """The 30-day windows, pressure, support and resentment move with the day's casualties; then the decree hazard.
 
-    ``retaliations`` (P, R) are the parties' own retaliations today, a source of prestige.
+    ``retaliations`` (P, R) are the parties' own retaliations today, a source of
+    prestige; ``hits`` (P, R) the strikes and retaliations each suffered today.
     """
     parties, pp = state.parties, parameters.parties
     dp = pp.domestic
-    parties.pressure = pressure_after(parties.pressure, parties.casualties_suffered, dp.casualties_per_unit_pressure,
-                                      dp.pressure_half_life_days)
+    slot = day % parties.casualty_ring.shape[0]
+    parties.casualties_30d = slide_window(parties.casualty_ring, parties.casualties_30d, slot,
+                                          parties.casualties_suffered)
+    parties.hits_30d = slide_window(parties.hit_ring, parties.hits_30d, slot, hits)
+    parties.pressure = casualty_pressure(parties.casualties_30d, dp.reference_casualties_30d)
     parties.support = support_after(parties.support, parties.civilians_suffered, dp.rally_per_civilian_casualty,
                                     retaliations, pp.retaliation.prestige_gain)
     parties.resentment = resentment_after(parties.resentment, parties.civilians_suffered,

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..draws import exponential_days
+
 if TYPE_CHECKING:
     from ..parameters import Parameters
     from ..state import State, Topology
@@ -62,7 +64,9 @@ def restraint_log_odds(
         Combined monitoring of engaged mediators, in [0, 1].
     inducement_at_stake : ndarray, shape (R,)
         Value of conditional inducements the party would lose [utility].
-    agreement : ndarray of bool, shape (R,)
+    agreement : ndarray, shape (R,)
+        Strength of the ceasefire or deal in force, in [0, 1] (Fortna 2003): a vague truce restrains
+        less than a detailed, monitored agreement.
     """
     credible_leverage = (engaged * leverage * trust_in_mediators).sum(axis=-2) if engaged.size else 0.0
     return (
@@ -84,14 +88,14 @@ def joins(
     """True where a mediator not yet engaged joins after this stalled round.
 
     For one mediator, ``join_after_stalled_rounds`` is an int or None (never) and
-    the result has shape (R,); for stacked mediators it is an array (M,) with -1
-    for never, ``uniform`` and ``engaged`` are (M, R), and so is the result.
+    the result has shape (R,); for stacked mediators it is an array (M,), (M, 1) or
+    (M, R) with -1 for never, ``uniform`` and ``engaged`` are (M, R), and so is the result.
     """
     if join_after_stalled_rounds is None:
         return np.zeros_like(engaged)
     after = np.asarray(join_after_stalled_rounds)
     may_join = after >= 0
-    if after.ndim:
+    if after.ndim == 1:
         after, may_join = after[:, None], may_join[:, None]
     return may_join & eligible & ~engaged & (stalled_rounds >= after) & (uniform < join_prob)
 
@@ -126,7 +130,7 @@ def engagement_phase(state: State, parameters: Parameters, day: int) -> np.ndarr
     starting = parameters.mediators.engaged_from_day == day
     if not starting.any():
         return np.zeros_like(state.mediators.engaged)
-    joined = starting[:, None] & state.ceasefire.alive & ~state.mediators.engaged
+    joined = starting & state.ceasefire.alive & ~state.mediators.engaged
     state.mediators.engaged |= joined
     return joined
 
@@ -159,28 +163,36 @@ def restraint_phase(state: State, parameters: Parameters, topology: Topology, no
     scale = inducement_scale(parameters.parties.priorities, mp.inducement_issue) * mp.inducement_conditional
     at_stake = inducement_value(now.engaged, mp.inducement.value, scale)
     credible = trust_in_mediators(state, topology)
+    # A suspended ceasefire restrains nothing until it resumes.
+    strength = np.where(state.talks.agreement, parameters.talks.agreement_strength, parameters.ceasefire_strength) * (
+        ~state.ceasefire.suspended)
     return restraint_log_odds(
-        now.engaged[None], now.leverage[None], credible, now.monitoring, at_stake, state.talks.agreement,
+        now.engaged[None], now.leverage[None], credible, now.monitoring, at_stake, strength,
         effects.leverage_restraint, effects.monitoring_restraint, effects.inducement_restraint,
         effects.agreement_restraint)
 
 
 def restart_phase(state: State, parameters: Parameters, topology: Topology, uniforms: Streams, day: int,
                   collapsed: np.ndarray, engaged: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A mediator's last-ditch restart of collapsed talks; the first in file order that succeeds wins.
+    """Engaged mediators try to re-open collapsed talks; the one that would do so soonest wins.
 
-    Each mediator's restart is spent once per replication. Returns the
-    replications restarted (R,) and the day of their next round (R,; -1 elsewhere).
+    Each mediator engaged at the collapse re-opens the talks with probability
+    restart_prob x fatigue^(c - 1) (c: collapses so far, this one included),
+    after a delay ceil(-d ln(1 - u)) of mean d = restart_delay_days: talks may
+    re-open at any later time, after every collapse. Ties go to the first in
+    file order. Returns the replications re-opened (R,) and the day of their next
+    round (R,; -1 elsewhere).
     """
-    mp, mediators = parameters.mediators, state.mediators
-    succeeds = collapsed & engaged & ~mediators.restart_used & (
-        uniforms.rows("restart", topology.mediator_ids) < mp.last_ditch.restart_prob)
+    mp = parameters.mediators
+    fatigue = np.power(parameters.talks.restart_fatigue, state.talks.collapses - 1)
+    succeeds = collapsed & engaged & (
+        uniforms.rows("restart", topology.mediator_ids) < mp.last_ditch.restart_prob * fatigue)
     restarted = succeeds.any(axis=0)
     if not restarted.any():
         return restarted, np.full(restarted.shape, -1, dtype=np.int64)
-    first = np.argmax(succeeds, axis=0)
-    winner = np.zeros_like(succeeds)
-    winner[first, np.arange(first.size)] = restarted
-    mediators.restart_used |= winner
+    delay = exponential_days(uniforms.rows("restart_delay", topology.mediator_ids), mp.last_ditch.restart_delay_days)
+    first = np.argmin(np.where(succeeds, delay, np.iinfo(np.int64).max), axis=0)
+    columns = np.arange(first.size)
     state.talks.new_venue |= restarted & mp.restart_new_venue[first]
-    return restarted, np.where(restarted, day + mp.restart_delay_days[first], -1)
+    return restarted, np.where(restarted, day + delay[first, columns], -1)
+

@@ -27,11 +27,12 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..draws import logistic
+from ..draws import exponential_days, logistic, logit
 from ..scatter import add_at
 from ..parameters import Parameters
 from ..state import State, Topology
@@ -49,19 +50,67 @@ def proposal(ideal: np.ndarray, priorities: np.ndarray, bias: np.ndarray, formul
     ----------
     ideal : ndarray, shape (P, K, R)
         Each party's position this round.
-    priorities : ndarray, shape (P, K)
-        Normalized priorities (rows sum to 1).
+    priorities : ndarray, shape (P, K) or (P, K, R)
+        Normalized stakes on each issue (rows sum to 1): :func:`stakes`.
     bias : ndarray, shape (P, R)
         Mediators' tilt toward each party (sums to 1 over parties).
     formulation : ndarray, shape (R,)
         Formulation strength f in [0, 1].
     """
     n_issues = priorities.shape[1]
-    weight = bias[:, None, :] * ((1.0 - formulation) + formulation * n_issues * priorities[:, :, None])
+    w = priorities if priorities.ndim == 3 else priorities[:, :, None]
+    weight = bias[:, None, :] * ((1.0 - formulation) + formulation * n_issues * w)
     total = weight.sum(axis=0)
     # An issue no party cares about gets no weight under full formulation: split it by bias alone.
     plain = (bias[:, None, :] * ideal).sum(axis=0) / bias.sum(axis=0)
     return np.where(total > 0, (weight * ideal).sum(axis=0) / np.where(total > 0, total, 1.0), plain)
+
+
+BALANCING_STEPS = 16
+"""Bisection steps of :func:`balanced_offer`: the tilt is found to within 2^-16."""
+
+
+def balanced_offer(ideal: np.ndarray, weights: np.ndarray, formulation: np.ndarray,
+                   value_of: Callable[[np.ndarray], np.ndarray], reservation: np.ndarray) -> np.ndarray:
+    """The offer that leaves both parties the same surplus over their reservation values, shape (K, R).
+
+    A formulating mediator searches the proposals between the two sides (the
+    :func:`proposal` with tilt t toward the first party and 1 - t toward the
+    second) for the tilt at which value - reservation is equal for both: where a
+    bargaining range exists the offer lies inside it. The surplus difference is
+    monotone in t, so bisection finds it; t stays at an end if no tilt equalizes.
+
+    Parameters
+    ----------
+    ideal : ndarray, shape (2, K, R)
+    weights : ndarray, shape (2, K, R)
+        Stakes (:func:`stakes`).
+    formulation : ndarray, shape (R,)
+    value_of : callable
+        Offer (K, R) -> each party's value (2, R).
+    reservation : ndarray, shape (2, R)
+    """
+    low = np.zeros(reservation.shape[1])
+    high = np.ones(reservation.shape[1])
+    for _ in range(BALANCING_STEPS):
+        tilt = 0.5 * (low + high)
+        surplus = value_of(proposal(ideal, weights, np.stack([tilt, 1.0 - tilt]), formulation)) - reservation
+        first_behind = surplus[0] < surplus[1]
+        low = np.where(first_behind, tilt, low)
+        high = np.where(first_behind, high, tilt)
+    tilt = 0.5 * (low + high)
+    return proposal(ideal, weights, np.stack([tilt, 1.0 - tilt]), formulation)
+
+
+def stakes(priorities: np.ndarray, host_cost: np.ndarray) -> np.ndarray:
+    """What each party has at stake on each issue, normalized over issues, shape (P, K, R).
+
+    Its priorities plus, for a host, the cost per unit of a crackdown on an aligned
+    group (``host_cost`` (P, K, R), 0 elsewhere): a formulator weighs the sides'
+    real costs, not only their declared priorities (Raiffa 1982).
+    """
+    total = priorities[:, :, None] + host_cost
+    return total / total.sum(axis=1, keepdims=True)
 
 
 def deal_utility(offer: np.ndarray, ideal: np.ndarray, priorities: np.ndarray) -> np.ndarray:
@@ -98,9 +147,64 @@ def walks_out(
     margin: np.ndarray | float,
     propensity: np.ndarray | float,
     facilitation: np.ndarray,
+    sessions: np.ndarray | int = 1,
 ) -> np.ndarray:
-    """True where a delegation leaves: shortfall beyond the margin, with prob propensity * (1 - facilitation)."""
-    return (reservation - value > margin) & (uniform < propensity * (1.0 - facilitation))
+    """True where a delegation leaves: shortfall beyond the margin, and u < 1 - (1 - propensity (1 - facilitation))^n.
+
+    Each of the round's n days of sessions is a chance to leave.
+    """
+    per_session = propensity * (1.0 - facilitation)
+    return (reservation - value > margin) & (uniform < 1.0 - np.power(1.0 - per_session, sessions))
+
+
+def imposed_share(intrinsic: np.ndarray, bought: np.ndarray, reservation: np.ndarray) -> np.ndarray:
+    """Share of a party's surplus owed to leverage and inducements: b / (b + max(0, v - r)), in [0, 1].
+
+    1 where the deal on its own terms (value ``intrinsic``) is worth no more than
+    fighting (``reservation``): it was accepted only because of the pressure; 0
+    where nothing was bought. Elementwise.
+    """
+    own = np.maximum(0.0, intrinsic - reservation)
+    total = bought + own
+    return np.where(total > 0, bought / np.where(total > 0, total, 1.0), 0.0)
+
+
+def collapse_log_odds(first_failure_prob: np.ndarray | float, per_failed_round: np.ndarray | float,
+                      failed_rounds: np.ndarray, walkout_log_odds: np.ndarray | float, walked_out: np.ndarray,
+                      progress_weight: np.ndarray | float, progress: np.ndarray,
+                      facilitation_weight: np.ndarray | float, facilitation: np.ndarray) -> np.ndarray:
+    """Log-odds that a failed round ends the talks, shape (R,).
+
+    logit P = logit(first_failure_prob) + per_failed_round (n - 1) + walkout_log_odds [walk-out]
+    - progress_weight progress - facilitation_weight facilitation, with n the consecutive failed rounds
+    including this one: a hazard that rises with failures and falls with progress and mediation.
+    """
+    return (logit(first_failure_prob) + per_failed_round * (failed_rounds - 1) + walkout_log_odds * walked_out
+            - progress_weight * progress - facilitation_weight * facilitation)
+
+
+def next_scheduled_round(schedule_days: np.ndarray, schedule_sessions: np.ndarray, after: np.ndarray
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """Each replication's first calendar round after day ``after`` (R,): its day (-1 if none) and sessions."""
+    later = schedule_days > after[None, :]
+    first = np.argmax(later, axis=0)
+    found = later.any(axis=0)
+    columns = np.arange(after.size)
+    return (np.where(found, schedule_days[first, columns], -1),
+            np.where(found, schedule_sessions[first, columns], 1))
+
+
+def conceded_positions(positions: np.ndarray, adversary: np.ndarray, concession: np.ndarray) -> np.ndarray:
+    """Delegations' positions after concessions, x + c (x_adversary - x), shape (P, K, R).
+
+    ``positions`` (P, K, 1) are the ideal points, ``concession`` (P, R) the share of the gap conceded.
+    """
+    return positions + concession[:, None, :] * (positions[adversary] - positions)
+
+
+def concede(concession: np.ndarray, rate: np.ndarray | float) -> np.ndarray:
+    """Concession after a failed round: c + rate (1 - c), elementwise."""
+    return concession + rate * (1.0 - concession)
 
 
 def instructed_positions(
@@ -175,18 +279,83 @@ def mediation_in_round(engaged: np.ndarray, leverage: np.ndarray, trust_in_media
 
 
 @dataclass
+class Table:
+    """A round's proposal and what it is worth to each party.
+
+    Attributes
+    ----------
+    offer : ndarray, shape (K, R)
+    value : ndarray, shape (P, R)
+        Expected value of the deal, commitment problem, inducements, manipulation and venue included.
+    reservation : ndarray, shape (P, R)
+        Value of fighting instead.
+    inducements : ndarray, shape (P, R)
+        Inducements on offer to each party.
+    """
+
+    offer: np.ndarray
+    value: np.ndarray
+    reservation: np.ndarray
+    inducements: np.ndarray
+
+
+def valuation(state: State, parameters: Parameters, topology: Topology, instructed: np.ndarray, shaped: Mediation,
+              now: mediation.Presence) -> tuple[Callable[[np.ndarray], np.ndarray], np.ndarray, np.ndarray]:
+    """How the parties value offers at this round: (value of an offer (K, R) -> (P, R), reservation, inducements).
+
+    value = u - crackdown cost + inducements - (1 - trust) sucker cost (1 - monitoring)
+    + manipulation_weight x manipulation + new-venue bonus, judged from the delegations' positions
+    ``instructed`` (P, K, R).
+    """
+    talks, parties, pp, tp, mp = state.talks, state.parties, parameters.parties, parameters.talks, parameters.mediators
+    # A host that must crack down on an aligned group pays for it, and the formulator knows it.
+    host_cost = crackdown_costs(parameters, topology, state.n_replications)
+    actor = topology.party_actor
+    inducements = mediation.inducement_value(now.engaged, mp.inducement.value,
+                                             mediation.inducement_scale(pp.priorities, mp.inducement_issue))
+    trust = state.trust.mean(actor, actor[topology.adversary])
+    extra = tp.manipulation_weight * shaped.manipulation + tp.new_venue_bonus * talks.new_venue
+    tolerance = effective_tolerance(pp.core.cost_tolerance, parties.support, pp.domestic.initial_support,
+                                    pp.domestic.support_tolerance_weight)
+    reservation = reservation_value(pp.strength_share, pp.core.war_cost, tolerance)
+
+    def value_of(offer: np.ndarray) -> np.ndarray:
+        utility = deal_utility(offer, instructed, pp.priorities) - (host_cost * offer[None]).sum(axis=1)
+        return expected_deal_value(utility + inducements, trust, pp.core.sucker_cost, now.monitoring) + extra
+
+    return value_of, reservation, inducements
+
+
+def round_offer(state: State, parameters: Parameters, topology: Topology, instructed: np.ndarray,
+                shaped: Mediation, now: mediation.Presence) -> Table:
+    """The proposal of a round and its value to each party, from the delegations' positions ``instructed``.
+
+    The offer mixes the compromise :func:`proposal` with the :func:`balanced_offer`
+    in proportion to formulation strength f: o = c + f (b - c).
+    """
+    value_of, reservation, inducements = valuation(state, parameters, topology, instructed, shaped, now)
+    pp = parameters.parties
+    weights = stakes(pp.priorities, crackdown_costs(parameters, topology, state.n_replications))
+    balanced = balanced_offer(instructed, weights, shaped.formulation, value_of, reservation)
+    compromise = proposal(instructed, weights, shaped.bias, shaped.formulation)
+    offer = compromise + shaped.formulation * (balanced - compromise)
+    return Table(offer=offer, value=value_of(offer), reservation=reservation, inducements=inducements)
+
+
+@dataclass
 class TalkRound:
     """What happened at a round, for the replications where one was held.
 
     Attributes
     ----------
     held, agreed, any_walkout, collapsed, restarted : ndarray of bool, shape (R,)
+        ``restarted``: collapsed, and a mediator will re-open the talks.
     walkouts, overridden : ndarray of bool, shape (P, R)
         Who walked out; whose delegation was overridden by its principal.
     offer : ndarray, shape (K, R)
         The proposal on each issue.
-    restart_days : list of int
-        Days of restarted rounds, to be scheduled.
+    next_round_day : ndarray of int, shape (R,)
+        Day of the next round where one is due (-1 elsewhere).
     """
 
     held: np.ndarray
@@ -197,52 +366,59 @@ class TalkRound:
     restarted: np.ndarray
     overridden: np.ndarray
     offer: np.ndarray
-    restart_days: list[int]
+    next_round_day: np.ndarray
 
 
-def talk_phase(state: State, parameters: Parameters, topology: Topology, uniforms: Streams, day: int,
-               calendar: np.ndarray) -> TalkRound | None:
+def crackdown_costs(parameters: Parameters, topology: Topology, n_replications: int) -> np.ndarray:
+    """Each host's cost per unit of each issue that sets a crackdown on a group it hosts, shape (P, K, R).
+
+    See :func:`.armed_groups.crackdown_cost`; several groups on one issue add up.
+    """
+    pp = parameters.parties
+    cost = np.zeros(pp.priorities.shape + (n_replications,))
+    for g in np.flatnonzero(parameters.group_crackdown_issue >= 0):
+        host = topology.host[g]
+        cost[host, parameters.group_crackdown_issue[g]] += crackdown_cost(
+            parameters.groups.ideological_alignment[g], pp.core.regional_pressure[host])
+    return cost
+
+
+def talk_phase(state: State, parameters: Parameters, topology: Topology, uniforms: Streams, day: int
+               ) -> TalkRound | None:
     """Hold a round where one is due today; None if none is.
 
     The offer is judged by each delegation from its principal's instructions;
-    agreement needs every party to accept and none to walk out. Stalled rounds
-    accumulate until the talks collapse, unless a mediator restarts them.
-    ``calendar`` holds the scheduled round days, sorted.
+    agreement needs every party to accept and none to walk out. After a failed
+    round the talks collapse with a hazard (:func:`collapse_log_odds`); if not,
+    the next round is the next one on the replication's calendar, or past the
+    calendar one proposed after an exponential wait. Engaged mediators may
+    re-open collapsed talks (:func:`.mediation.restart_phase`).
     """
     talks, parties, pp, tp = state.talks, state.parties, parameters.parties, parameters.talks
-    held = state.ceasefire.alive & talks.active & ~talks.agreement & (talks.next_round_day == day)
+    due = state.ceasefire.alive & talks.active & ~talks.agreement & (talks.next_round_day == day)
+    # Talks pause while the ceasefire is suspended: the round moves to the day it resumes.
+    paused = due & state.ceasefire.suspended
+    talks.next_round_day = np.where(paused, state.ceasefire.resume_day, talks.next_round_day)
+    held = due & ~paused
     if not held.any():
         return None
+    sessions = talks.next_round_sessions
     now = mediation.presence(state, parameters)
     mp = parameters.mediators
     trust_pm = mediation.trust_in_mediators(state, topology)
     shaped = mediation_in_round(now.engaged, now.leverage, trust_pm, mp.style, mp.bias)
 
+    ordinary = conceded_positions(pp.positions, topology.adversary, talks.concession)
     instructed, overridden = instructed_positions(uniforms.rows("principal", topology.party_ids),
-                                                  pp.delegation.principal_override_prob, pp.positions,
+                                                  pp.delegation.principal_override_prob, ordinary,
                                                   pp.hardline_positions)
-    offer = proposal(instructed, pp.priorities, shaped.bias, shaped.formulation)
-    utility = deal_utility(offer, instructed, pp.priorities)
-    # A host that must crack down on an aligned group pays for it.
-    has_crackdown = parameters.group_crackdown_issue >= 0
-    if has_crackdown.any():
-        host = topology.host[has_crackdown]
-        cost = crackdown_cost(parameters.groups.ideological_alignment[has_crackdown], pp.core.regional_pressure[host])
-        add_at(utility, host, -(cost * offer[parameters.group_crackdown_issue[has_crackdown]]))
-
+    table = round_offer(state, parameters, topology, instructed, shaped, now)
+    offer, value, reservation, inducements = table.offer, table.value, table.reservation, table.inducements
     actor = topology.party_actor
-    inducements = mediation.inducement_value(now.engaged, mp.inducement.value,
-                                             mediation.inducement_scale(pp.priorities, mp.inducement_issue))
-    value = expected_deal_value(utility + inducements, state.trust.mean(actor, actor[topology.adversary]),
-                                pp.core.sucker_cost, now.monitoring)
-    tolerance = effective_tolerance(pp.core.cost_tolerance, parties.support, pp.domestic.initial_support,
-                                    pp.domestic.support_tolerance_weight)
-    reservation = reservation_value(pp.strength_share, pp.core.war_cost, tolerance)
-    value = value + tp.manipulation_weight * shaped.manipulation + tp.new_venue_bonus * talks.new_venue
     accept = held & accepts(uniforms.rows("accept", topology.party_ids), value, reservation,
                             tp.acceptance_temperature)
     walk = held & walks_out(uniforms.rows("walkout", topology.party_ids), value, reservation, tp.walkout_margin,
-                            pp.delegation.walkout_propensity, shaped.facilitation)
+                            pp.delegation.walkout_propensity, shaped.facilitation, sessions)
     any_walk = walk.any(axis=0)
     agreed = held & accept.all(axis=0) & ~any_walk
 
@@ -251,59 +427,76 @@ def talk_phase(state: State, parameters: Parameters, topology: Topology, uniform
     observer, walked = topology.negotiator_pairs
     state.trust.observe(observer, actor[walked], hostility=learning.walkout_evidence * walk[walked])
     state.trust.observe(actor, actor[topology.adversary],
-                        cooperation=learning.talk_evidence * shaped.facilitation * (held & ~any_walk))
-    talks.progress = np.where(held & ~any_walk, np.minimum(1.0, talks.progress + tp.progress_per_round),
+                        cooperation=learning.talk_evidence * sessions * shaped.facilitation * (held & ~any_walk))
+    talks.progress = np.where(held & ~any_walk,
+                              np.minimum(1.0, talks.progress + tp.progress_per_session * sessions),
                               np.where(any_walk, talks.progress * (1.0 - tp.walkout_setback), talks.progress))
+    talks.last_offer = np.where(held, offer, talks.last_offer)
 
-    # Agreements: the agreed level on each group's crackdown issue becomes the host's commitment.
+    # Agreements: how the deal was reached is remembered (its durability depends on it), and the
+    # agreed level on each group's crackdown issue becomes the host's commitment.
+    bought = inducements + tp.manipulation_weight * shaped.manipulation
+    talks.deal_intrinsic = np.where(agreed, value - bought, talks.deal_intrinsic)
+    talks.deal_bought = np.where(agreed, bought, talks.deal_bought)
+    talks.imposed_share = np.where(agreed, imposed_share(value - bought, bought, reservation).mean(axis=0),
+                                   talks.imposed_share)
     talks.agreement |= agreed
     talks.agreement_day = np.where(agreed, day, talks.agreement_day)
+    has_crackdown = parameters.group_crackdown_issue >= 0
     if has_crackdown.any():
         agreed_level = offer[np.where(has_crackdown, parameters.group_crackdown_issue, 0)]
         state.groups.crackdown_level = np.where(has_crackdown[:, None] & agreed, agreed_level,
                                                 state.groups.crackdown_level)
     talks.active &= ~agreed
 
-    stalled = held & ~agreed
-    talks.stalled_rounds = np.where(stalled, talks.stalled_rounds + 1, talks.stalled_rounds)
+    failed = held & ~agreed
+    talks.concession = np.where(failed, concede(talks.concession, pp.delegation.concession_per_round),
+                                talks.concession)
+    talks.failed_rounds = np.where(failed, talks.failed_rounds + 1, talks.failed_rounds)
     state.mediators.engaged |= mediation.joins(uniforms.rows("join", topology.mediator_ids), state.mediators.engaged,
-                                               talks.stalled_rounds, mp.join_after_stalled_rounds,
-                                               mp.engagement.join_prob, stalled)
-    collapsed = stalled & (talks.stalled_rounds >= parameters.max_stalled_rounds)
+                                               talks.failed_rounds, mp.join_after_stalled_rounds,
+                                               mp.engagement.join_prob, failed)
+    cp = parameters.collapse
+    hazard = collapse_log_odds(cp.first_failure_prob, cp.per_failed_round, talks.failed_rounds, cp.walkout_log_odds,
+                               any_walk, cp.progress_weight, talks.progress, cp.facilitation_weight,
+                               shaped.facilitation.mean(axis=0))
+    collapsed = failed & (uniforms["collapse"] < logistic(hazard))
     restarted, restart_day = collapse(state, parameters, topology, uniforms, day, collapsed, now.engaged)
 
-    # Next rounds: the next calendar day; restarts set their own day.
-    continuing = stalled & ~collapsed
-    later = calendar[calendar > day]
-    next_day = int(later[0]) if later.size else -1
+    # The next round: the replication's next calendar round after this one's sessions; past the
+    # calendar, one proposed after an exponential wait; after a collapse, the re-opened round (if any).
+    last_session = day + sessions - 1
+    scheduled, scheduled_sessions = next_scheduled_round(parameters.schedule.days, parameters.schedule.sessions,
+                                                         last_session)
+    proposed = last_session + exponential_days(uniforms["proposal"], tp.proposal_interval_days)
+    continuing = failed & ~collapsed
+    next_day = np.where(scheduled > 0, scheduled, proposed)
     talks.next_round_day = np.where(continuing, next_day, talks.next_round_day)
+    talks.next_round_sessions = np.where(continuing & (scheduled > 0), scheduled_sessions,
+                                         np.where(continuing | restarted, 1, talks.next_round_sessions))
     talks.next_round_day = np.where(restarted, restart_day, talks.next_round_day)
     talks.next_round_day = np.where(agreed | (collapsed & ~restarted), -1, talks.next_round_day)
     talks.active &= talks.next_round_day > 0
     return TalkRound(held=held, agreed=agreed, walkouts=walk, any_walkout=any_walk, collapsed=collapsed,
                      restarted=restarted, overridden=overridden, offer=offer,
-                     restart_days=sorted(set(restart_day[restarted].tolist())))
+                     next_round_day=np.where(held, talks.next_round_day, -1))
 
 
 def collapse(state: State, parameters: Parameters, topology: Topology, uniforms: Streams, day: int,
              collapsed: np.ndarray, engaged: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Talks collapse: a mediator may restart them; if none does, open-war threats come due.
+    """Talks collapse: the engaged mediators may re-open them, at a later day drawn for each.
 
     ``engaged`` (M, R) is who was at the table when the round began. Returns the
-    replications restarted and their next round's day (-1 elsewhere).
+    replications where the talks will re-open and the day of that round (-1 elsewhere).
     """
     if not collapsed.any():
         return np.zeros_like(collapsed), np.full(collapsed.shape, -1, dtype=np.int64)
     talks, ceasefire = state.talks, state.ceasefire
     talks.active &= ~collapsed
+    talks.collapses = talks.collapses + collapsed
     ceasefire.chain, ceasefire.chain_seen = extend_chain(ceasefire.chain, ceasefire.chain_seen, "talks_collapse",
                                                          collapsed)
     restarted, restart_day = mediation.restart_phase(state, parameters, topology, uniforms, day, collapsed, engaged)
     talks.active |= restarted
-    talks.stalled_rounds = np.where(restarted, 0, talks.stalled_rounds)
-    # With no restart, parties that threatened open war may carry it out in the coming days.
-    pp = parameters.parties
-    due = pp.war_threatened[:, None] & collapsed & ~restarted
-    state.parties.threat_deadline = np.where(due, day + pp.war_decision_window_days[:, None] - 1,
-                                             state.parties.threat_deadline)
+    talks.failed_rounds = np.where(restarted, 0, talks.failed_rounds)
     return restarted, restart_day

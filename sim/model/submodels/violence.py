@@ -1,12 +1,16 @@
 """Violence between the parties: cross-border strikes and retaliation.
 
-A party decides to strike its adversary with a logistic probability that grows
-with domestic pressure and distrust and falls with mediators' leverage,
-monitoring and inducements (see :mod:`.mediation`). All parties decide on the
-same information, then the strikes land: civilian casualties (Poisson), damage
-to the sanctuaries of groups the victim hosts, hostile evidence about the
-striker (more so under an agreement: a broken commitment). The party struck
-decides whether to hit back at its adversary, driven by resentment.
+A party decides to strike its adversary with a logistic probability whose
+log-odds rise with domestic pressure, ln(1 + C30 / reference) times an
+elasticity (C30: casualties suffered in the last 30 days), and with distrust,
+and fall with mediators' leverage, monitoring and inducements (see
+:mod:`.mediation`). All parties decide on the same information, then the
+strikes land: civilian casualties (Poisson), damage to the sanctuaries of
+groups the victim hosts, hostile evidence about the striker (more so under an
+agreement: a broken commitment). A party hit by a strike (or, the next day, by
+a retaliation) decides whether to hit back, driven by resentment; the
+retaliation lands after a lag drawn per decision, so that it adds violation
+days, and may itself be answered: a tit-for-tat spiral.
 
 References
 ----------
@@ -23,11 +27,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..scatter import add_at, or_at
-from ..draws import logistic, logit, poisson_from_uniform
+from ..draws import lag_days, logistic, logit, poisson_from_uniform
 from ..parameters import Parameters
 from ..state import State, Topology
 from ..streams import Streams
 from .breakdown import extend_chain
+from .domestic import effective_tolerance
+from .talks import reservation_value
 
 
 def decision_log_odds(
@@ -57,14 +63,18 @@ def decision_log_odds(
 def strike_log_odds(
     baseline_prob: np.ndarray | float,
     pressure: np.ndarray,
-    pressure_weight: np.ndarray | float,
+    casualty_elasticity: np.ndarray | float,
     trust_in_adversary: np.ndarray,
     distrust_weight: np.ndarray | float,
     boost: np.ndarray | float,
     restraint: np.ndarray | float,
 ) -> np.ndarray:
-    """Log-odds that a party strikes today, driven by domestic pressure (see :func:`decision_log_odds`)."""
-    return decision_log_odds(baseline_prob, pressure, pressure_weight, trust_in_adversary, distrust_weight,
+    """Log-odds that a party strikes today, driven by domestic pressure (see :func:`decision_log_odds`).
+
+    ``pressure`` is ln(1 + C30 / reference) (:func:`.domestic.casualty_pressure`), so the odds grow as
+    (1 + C30 / reference)^elasticity.
+    """
+    return decision_log_odds(baseline_prob, pressure, casualty_elasticity, trust_in_adversary, distrust_weight,
                              boost, restraint)
 
 
@@ -77,9 +87,39 @@ def retaliation_log_odds(
     boost: np.ndarray | float,
     restraint: np.ndarray | float,
 ) -> np.ndarray:
-    """Log-odds of hitting back on the day of a strike, driven by resentment (see :func:`decision_log_odds`)."""
+    """Log-odds of deciding to hit back after a hit suffered, driven by resentment (see :func:`decision_log_odds`)."""
     return decision_log_odds(baseline_prob, resentment, resentment_weight, trust_in_striker, distrust_weight,
                              boost, restraint)
+
+
+def deal_regret(reservation: np.ndarray, intrinsic: np.ndarray, bought: np.ndarray, days_since_signing: np.ndarray,
+                leverage_half_life_days: np.ndarray | float) -> np.ndarray:
+    """How much better fighting looks than a signed deal today [utility], >= 0, elementwise.
+
+    max(0, r(t) - (v + b 2^(-t/h))): the value b that leverage and inducements
+    added at signing fades with half-life h, so a deal that was acceptable only
+    because of them stops being worth keeping (Beardsley 2008).
+    """
+    fade = np.power(0.5, days_since_signing / leverage_half_life_days)
+    return np.maximum(0.0, reservation - (intrinsic + bought * fade))
+
+
+def compliance_drive(state: State, parameters: Parameters, day: int) -> np.ndarray:
+    """Rise in each party's log-odds of violating from how the ceasefire or deal was reached, shape (P, R).
+
+    imposed_fragility x imposed share (Werner and Yuen 2005), plus, under a signed
+    deal, regret_weight x :func:`deal_regret` (its reservation value moves with support).
+    """
+    talks, dp, pp = state.talks, parameters.durability, parameters.parties
+    drive = dp.imposed_fragility * talks.imposed_share * state.ceasefire.alive
+    if not talks.agreement.any():
+        return np.broadcast_to(drive, state.parties.support.shape)
+    tolerance = effective_tolerance(pp.core.cost_tolerance, state.parties.support, pp.domestic.initial_support,
+                                    pp.domestic.support_tolerance_weight)
+    reservation = reservation_value(pp.strength_share, pp.core.war_cost, tolerance)
+    regret = deal_regret(reservation, talks.deal_intrinsic, talks.deal_bought, day - talks.agreement_day,
+                         dp.leverage_half_life_days)
+    return drive + dp.regret_weight * regret * talks.agreement
 
 
 def decide(uniform: np.ndarray, log_odds: np.ndarray, eligible: np.ndarray) -> np.ndarray:
@@ -127,8 +167,8 @@ def strike_phase(state: State, parameters: Parameters, topology: Topology, unifo
     parties, pp, ceasefire = state.parties, parameters.parties, state.ceasefire
     actor, adversary = topology.party_actor, topology.adversary
     boost = np.where(pp.war_threatened[:, None], pp.open_war.strike_boost, 0.0) + (
-        parties.decree * pp.decree.retaliation_boost)
-    log_odds = strike_log_odds(pp.strikes.baseline_prob_per_day, parties.pressure, pp.strikes.pressure_weight,
+        parties.decree * pp.decree.retaliation_boost) + compliance_drive(state, parameters, day)
+    log_odds = strike_log_odds(pp.strikes.baseline_prob_per_day, parties.pressure, pp.strikes.casualty_elasticity,
                                state.trust.mean(actor, actor[adversary]), pp.strikes.distrust_weight, boost, restraint)
     hit = decide(uniforms.rows("strike", topology.party_ids), log_odds, ceasefire.alive)
     civilians = poisson_from_uniform(uniforms.rows("strike_casualties", topology.party_ids),
@@ -146,13 +186,13 @@ def strike_phase(state: State, parameters: Parameters, topology: Topology, unifo
         hit, learning.violation_evidence, learning.broken_commitment_evidence, state.talks.agreement))
     struck = np.zeros_like(hit)
     or_at(struck, adversary, hit)
-    # Provoked if an attack hurt the first striker on one of the window's days (today included).
+    # Provoked if, within the window (today included), attacks hurt the first striker beyond its usual level.
     any_hit = hit.any(axis=0)
     if any_hit.any():
         struck_today = np.flatnonzero(any_hit)
         first = np.argmax(hit[:, struck_today], axis=0)
         provoked = np.zeros_like(any_hit)
-        provoked[struck_today] = (parties.last_attacked_day[first, struck_today]
+        provoked[struck_today] = (parties.last_provocation_day[first, struck_today]
                                   > day - ceasefire.violation_ring.shape[0])
         ceasefire.chain, ceasefire.chain_seen = extend_chain(ceasefire.chain, ceasefire.chain_seen, "spoiler_attack",
                                                              any_hit & (ceasefire.chain == 0) & provoked)
@@ -163,42 +203,61 @@ def strike_phase(state: State, parameters: Parameters, topology: Topology, unifo
 
 @dataclass
 class Retaliations:
-    """Today's retaliations: party p hit back at its adversary, and the casualties it caused; (P, R)."""
+    """Today's retaliations, (P, R).
 
+    Attributes
+    ----------
+    decided : ndarray of bool
+        Party p decided today to hit back (landing today or later).
+    retaliations : ndarray of bool
+        Party p's retaliation landed on its adversary today (a state violation).
+    casualties : ndarray of int64
+        Casualties party p's retaliation caused.
+    hit : ndarray of bool
+        Party p was hit by a retaliation today.
+    """
+
+    decided: np.ndarray
     retaliations: np.ndarray
     casualties: np.ndarray
+    hit: np.ndarray
 
 
 def retaliation_phase(state: State, parameters: Parameters, topology: Topology, uniforms: Streams, day: int,
                       struck: np.ndarray, restraint: np.ndarray) -> Retaliations:
-    """Each party struck today decides whether to hit back at its adversary's forces.
+    """Parties hit today by a strike, or yesterday by a retaliation, decide whether to hit back; due ones land.
 
-    Parties decide in file order, each seeing the hostile evidence of the
-    retaliations decided before it today (this matters only where both were struck).
+    A decision sets the day the retaliation lands, ``day + lag`` with the lag
+    drawn by :func:`~sim.model.draws.lag_days` (mean ``lag_mean_days``); a party
+    with a retaliation pending does not decide again. A retaliation that lands
+    makes its victim eligible to answer it the next day.
     """
     parties, pp = state.parties, parameters.parties
     actor, adversary = topology.party_actor, topology.adversary
-    learning = parameters.learning
-    eligible = state.ceasefire.alive & struck
+    learning, rp = parameters.learning, pp.retaliation
+    alive = state.ceasefire.alive
+    eligible = alive & (struck | parties.unanswered) & (parties.retaliation_due < 0)
     u_decide = uniforms.rows("retaliation", topology.party_ids)
-    back = np.zeros_like(struck)
+    u_lag = uniforms.rows("retaliation_lag", topology.party_ids)
+    decided = np.zeros_like(eligible)
     if eligible.any():
         boost = parties.decree * pp.decree.retaliation_boost
-        rp = pp.retaliation
-        # Where two parties were both struck, the later one in file order sees the earlier one's
-        # retaliation first; elsewhere the order cannot matter, and all decide at once.
-        one_at_a_time = range(len(topology.party_ids)) if (eligible.sum(axis=0) > 1).any() else [slice(None)]
-        for p in one_at_a_time:
-            log_odds = retaliation_log_odds(rp.baseline_prob[p], parties.resentment[p], rp.resentment_weight[p],
-                                            state.trust.mean(actor[p], actor[adversary[p]]), rp.distrust_weight[p],
-                                            boost[p], restraint[p])
-            back[p] = decide(u_decide[p], log_odds, eligible[p])
-            state.trust.observe(actor[adversary[p]], actor[p], hostility=hostile_act_evidence(
-                back[p], learning.violation_evidence, learning.broken_commitment_evidence, state.talks.agreement))
+        log_odds = retaliation_log_odds(rp.baseline_prob, parties.resentment, rp.resentment_weight,
+                                        state.trust.mean(actor, actor[adversary]), rp.distrust_weight, boost,
+                                        restraint)
+        decided = decide(u_decide, log_odds, eligible)
+        parties.retaliation_due = np.where(decided, day + lag_days(u_lag, rp.lag_mean_days), parties.retaliation_due)
+    back = alive & (parties.retaliation_due == day)
+    parties.retaliation_due = np.where(back | ~alive, -1, parties.retaliation_due)
+    state.trust.observe(actor[adversary], actor, hostility=hostile_act_evidence(
+        back, learning.violation_evidence, learning.broken_commitment_evidence, state.talks.agreement))
     hurt = poisson_from_uniform(uniforms.rows("retaliation_casualties", topology.party_ids),
-                                back * pp.retaliation.casualties_per_retaliation)
+                                back * rp.casualties_per_retaliation)
     add_at(parties.casualties_suffered, adversary, hurt)
+    hit = np.zeros_like(back)
+    or_at(hit, adversary, back)
+    parties.unanswered = hit
     ceasefire = state.ceasefire
     ceasefire.chain, ceasefire.chain_seen = extend_chain(ceasefire.chain, ceasefire.chain_seen, "retaliation",
                                                          back.any(axis=0))
-    return Retaliations(retaliations=back, casualties=hurt)
+    return Retaliations(decided=decided, retaliations=back, casualties=hurt, hit=hit)
