@@ -16,7 +16,7 @@ BASELINE = SCENARIOS / "pakistan_afghanistan_2025.yaml"
 def minimal_scenario_data() -> dict[str, Any]:
     """Two parties and one armed group with every feedback switched off.
 
-    Strikes, retaliation, talks, decrees and learning are off, so outcomes have
+    Strikes, retaliation, open war, talks, decrees and learning are off, so outcomes have
     closed forms: the ceasefire breaks only by the background hazard, and attacks
     are Poisson with a constant rate.
     """
@@ -24,8 +24,10 @@ def minimal_scenario_data() -> dict[str, Any]:
         "role": "party",
         "priorities": {"security": 1.0},
         "positions": {"security": 0.5},
-        "strikes": {"baseline_prob_per_day": 0.0, "pressure_weight": 0.0, "distrust_weight": 0.0},
+        "strikes": {"baseline_prob_per_day": 0.0, "casualty_elasticity": 0.0, "distrust_weight": 0.0},
         "retaliation": {"baseline_prob": 0.0, "resentment_weight": 0.0, "distrust_weight": 0.0},
+        "open_war": {"baseline_prob_per_day": 0.0, "casualty_elasticity": 0.0, "strikes_suffered_weight": 0.0,
+                     "distrust_weight": 0.0, "talks_failed_boost": 0.0, "threat_boost": 0.0, "support_weight": 0.0},
     }
     return {
         "name": "minimal",

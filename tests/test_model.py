@@ -54,11 +54,12 @@ def test_strikes_follow_the_baseline_probability():
     # A constant strike probability q with no retaliation and no breakdown rule binding:
     # strikes per replication are Binomial(T, q).
     data = minimal_scenario_data()
-    data["ceasefire"] = {"background_breakdown_prob_per_day": 0.0, "breakdown_window_days": 365,
-                         "breakdown_violation_days": 365}
+    data["ceasefire"] = {"background_breakdown_prob_per_day": 0.0, "breakdown_window_days": 60,
+                         "breakdown_violation_days": 60}
     data["horizon_days"] = 100
     data["actors"]["north"]["strikes"]["baseline_prob_per_day"] = 0.05
     data["actors"]["rebels"]["attack_rate_per_day"] = 0.0
+    data["mediation"] = {"agreement_restraint": 0.0}  # the ceasefire's own restraint would lower q
     data["trust_learning"] = {"violation_evidence": 0.0, "compliance_evidence_per_day": 0.0}
     n = 3000
     result = sim.run(make_scenario(data), n_replications=n, seed=5)
@@ -105,8 +106,11 @@ def test_model_steps_day_by_day_like_a_mesa_model(baseline):
     for _ in range(9):
         model.step()
     assert model.day == 10
-    # The Istanbul rounds (days 7-9) were held for every replication still at the table.
-    assert 7 in model.talk_outcomes and model.talk_outcomes[7]["rounds"] >= 1
+    # The Istanbul round (day 6, three days of sessions) was held for every replication still at the table,
+    # and as one round: nothing is held on its later session days.
+    still_holding = model.status_counts[5, :2].sum()
+    assert still_holding >= 1 and model.talk_outcomes[6]["rounds"] == still_holding
+    assert 7 not in model.talk_outcomes and 8 not in model.talk_outcomes
     assert model.status_counts[10].sum() == 3
 
 
@@ -115,7 +119,7 @@ def test_random_draws_do_not_depend_on_parameter_values(baseline):
     data = baseline.model_dump(by_alias=True)
     changed = copy.deepcopy(data)
     changed["actors"]["pakistan"]["strikes"]["baseline_prob_per_day"] = 0.3
-    changed["talks"]["max_stalled_rounds"] = 1
+    changed["talks"]["collapse"]["first_failure_prob"] = 0.9
     other = make_scenario(changed)
     a = CeasefireModel(baseline, seed=4, replications=200)
     b = CeasefireModel(other, seed=4, replications=200)
@@ -155,31 +159,46 @@ def test_outputs_are_finite_probabilities(baseline):
     assert (frame.loc[held, "violations"] > 0).mean() > 0.3
 
 
-def _collapsing_talks(declare_prob: float, window: int) -> dict:
-    # One round on day 10 that cannot succeed (opposite positions, hard temperature), talks collapse
-    # after it, no mediator can restart them, and the north threatened open war.
+def _open_war_only(baseline_prob: float, talks_failed_boost: float) -> dict:
+    # Open war is the only way to break down: a constant daily hazard while talks are on; one round
+    # on day 10 that cannot succeed and always collapses (no mediator re-opens it), after which the
+    # hazard rises by the talks-failed boost.
     data = minimal_scenario_data()
     data["ceasefire"]["background_breakdown_prob_per_day"] = 0.0
     data["actors"]["north"]["positions"] = {"security": 1.0}
     data["actors"]["south"]["positions"] = {"security": 0.0}
-    data["actors"]["north"]["war_cost"] = 0.0
-    data["actors"]["north"]["open_war"] = {"threatened": True, "strike_boost": 0.0,
-                                           "declare_prob_on_collapse": declare_prob,
-                                           "decision_window_days": window}
-    data["talks"] = {"calendar": [{"day": 10}], "max_stalled_rounds": 1, "acceptance_temperature": 0.001}
+    data["actors"]["north"]["war_cost"] = 0.0  # fighting is worth more to the north than any compromise
+    data["mediation"] = {"agreement_restraint": 0.0}  # no restraint: the hazard is the parameter's alone
+    data["actors"]["north"]["open_war"].update(baseline_prob_per_day=baseline_prob,
+                                               talks_failed_boost=talks_failed_boost)
+    data["talks"] = {"calendar": [{"day": 10}], "acceptance_temperature": 0.001,
+                     "collapse": {"first_failure_prob": 1.0}}
     return data
 
 
-def test_open_war_is_carried_out_within_the_decision_window():
-    result = sim.run(make_scenario(_collapsing_talks(1.0, 5)), n_replications=400, seed=2)
+def test_open_war_is_possible_on_any_day_at_its_daily_hazard():
+    # No window: with the talks on (days 1-9) and off (day 10 on) alike, the ceasefire ends by open war
+    # at a constant daily hazard q, so P(hold to T) = (1 - q)^T. n = 4000; allow 4 SE.
+    q, n = 0.005, 4000
+    result = sim.run(make_scenario(_open_war_only(q, 0.0)), n_replications=n, seed=2)
     frame = result.replications
-    assert frame["breakdown_day"].between(10, 14).all()
-    assert (frame["cause"] == "talks_collapse > open_war").all()
+    broken = frame["breakdown_day"].notna()
+    expected = 1 - (1 - q) ** 100
+    assert abs(broken.mean() - expected) < 4 * np.sqrt(expected * (1 - expected) / n)
+    assert (frame.loc[broken, "cause"].str.endswith("open_war")).all()
+    assert frame.loc[broken, "breakdown_day"].min() < 10  # before any collapse
+    assert frame.loc[broken, "breakdown_day"].max() > 60  # long after it
 
 
-def test_open_war_probability_over_the_window_matches_the_parameter():
-    # P(carried out within the window) = declare_prob_on_collapse; n = 4000, SE 0.0079, allow 4 SE.
-    result = sim.run(make_scenario(_collapsing_talks(0.3, 14)), n_replications=4000, seed=3)
-    broken = result.replications["breakdown_day"].notna()
-    assert abs(broken.mean() - 0.3) < 4 * np.sqrt(0.3 * 0.7 / 4000)
-    assert result.replications.loc[broken, "breakdown_day"].between(10, 23).all()
+def test_failed_talks_raise_the_open_war_hazard_by_their_boost():
+    # Before the collapse on day 10 the hazard is q; after it, logistic(logit(q) + boost).
+    q, boost, n = 0.002, 2.0, 4000
+    frame = sim.run(make_scenario(_open_war_only(q, boost)), n_replications=n, seed=3).replications
+    day = frame["breakdown_day"].astype(float).fillna(np.inf)  # inf: held to the horizon
+    alive_at_10 = day >= 10
+    after = 1.0 / (1.0 + np.exp(-(np.log(q / (1 - q)) + boost)))
+    expected = 1 - (1 - after) ** 90  # days 11..100 (the round's day 10 is still at the old hazard)
+    share = (day[alive_at_10] <= 100).mean() - (day[alive_at_10] == 10).mean()
+    m = int(alive_at_10.sum())
+    assert abs(share - expected) < 4 * np.sqrt(expected * (1 - expected) / m)
+    assert (frame["cause"].dropna().str.contains("open_war")).all()
