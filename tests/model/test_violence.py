@@ -133,6 +133,13 @@ def test_strike_uses_the_elasticity_times_the_pressure_in_the_state():
     assert p_strike_north(pressure=math.log(4.0), elasticity=2.0) > p_strike_north(pressure=math.log(4.0)) * 1.5
 
 
+def test_decisions_are_strict_at_exactly_the_probability():
+    lo = np.array([-1.3, -1.3, 0.4])
+    p = violence.logistic(lo)
+    u = np.array([p[0], np.nextafter(p[1], 0.0), p[2]])
+    np.testing.assert_array_equal(violence.decide(u, lo, np.array([True, True, False])), [False, True, False])
+
+
 def test_no_strike_once_broken_down():
     k = kernel(2)
     k.state.ceasefire.alive[:] = [False, True]
