@@ -379,6 +379,22 @@ def test_counted_attacks_fill_the_window_and_link_the_chain():
     assert out.violation_events[0] == 2 and k.state.ceasefire.violation_days[0] == 1
 
 
+def test_counted_incidents_fill_the_window_without_an_attack_link():
+    """An incident that counts is a violation day and a violation event, but no attributed attack happened."""
+    k = kernel(3)
+    k.state.ceasefire.chain[:] = 9  # incident_phase linked today's incident
+    k.state.ceasefire.chain_seen[:] = 1 << 9
+    n = 3
+    out = breakdown.breakdown_phase(k.state, k.parameters, k.topology, GivenUniforms(n, shock=1.0), 1,
+                                    strikes=np.zeros((2, n), dtype=bool), retaliations=np.zeros((2, n), dtype=bool),
+                                    attacks_counted=np.array([False, True, False]),
+                                    incidents_counted=np.array([True, True, False]))
+    np.testing.assert_array_equal(out.violation_events, [1, 2, 0])
+    np.testing.assert_array_equal(k.state.ceasefire.violation_days, [1, 1, 0])
+    np.testing.assert_array_equal(k.state.ceasefire.chain, [9, 9 * 16 + 8, 0])
+    assert breakdown.decode_chain(k.state.ceasefire.chain[0]) == "incident"
+
+
 def test_window_forgets_violations_older_than_its_length():
     k = kernel(1)
     end_day(k, 1, strikes=[[True], [False]])
