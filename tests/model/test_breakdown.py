@@ -144,6 +144,21 @@ def test_the_threat_boost_and_each_parameter_act():
     np.testing.assert_array_equal(out.declared[NORTH], [True, False])
 
 
+def test_open_war_weights_are_the_open_war_block_s_own():
+    """Weights unlike the strike block's and the defaults: each must reach the decision."""
+    weights = {"casualty_elasticity": 1.7, "strikes_suffered_weight": 0.9, "distrust_weight": 2.2,
+               "talks_failed_boost": 0.6, "support_weight": -1.0}
+    k = talks_per_replication(kernel(2, {"actors": {"north": {"open_war": weights}}}, day=4))
+    parties = k.state.parties
+    parties.pressure[NORTH] = 0.8
+    parties.hits_30d[NORTH] = 3
+    parties.support[NORTH] = 0.9
+    k.state.talks.active[:] = False
+    p = logistic(logit(0.001) + 1.7 * 0.8 + 0.9 * 3 + 2.2 * (1 - 2 * 0.3) + 0.6 + 1.5 - 1.0 * 0.4)
+    out = escalate(k, per_party([p * BELOW, p * ABOVE], 1.0), day=4)
+    np.testing.assert_array_equal(out.declared[NORTH], [True, False])
+
+
 def test_open_war_is_decided_every_day_not_only_after_a_collapse():
     pn = p_war_north()
     for day in (1, 17, 200):
