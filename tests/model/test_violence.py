@@ -281,6 +281,21 @@ def test_spoiler_provocation_only_when_the_striker_was_provoked_within_the_windo
     assert k.state.ceasefire.chain_seen[0] == ((1 << 1) | (1 << 2) if provoked else 1 << 2)
 
 
+def test_provocation_is_judged_within_each_replication_s_own_window():
+    """Windows of 5 and 2 days (the ring holds 5): a provocation 3 days ago links only in the 5-day replication."""
+    day = 20
+    k = kernel(2, day=day)
+    k.parameters.breakdown_window_days = np.array([5, 2])
+    k.state.parties.last_provocation_day[NORTH] = [day - 3, day - 3]
+    strike(k, 0.0, 1.0, day=day)
+    np.testing.assert_array_equal(k.state.ceasefire.chain, [1 * 16 + 2, 2])
+    k = kernel(1, day=day)
+    k.parameters.breakdown_window_days = np.array([2])
+    k.state.parties.last_provocation_day[NORTH] = day - 1
+    strike(k, 0.0, 1.0, day=day)
+    assert k.state.ceasefire.chain[0] == 1 * 16 + 2
+
+
 def test_provocation_is_judged_on_the_first_striker():
     day = 20
     k = kernel(2, day=day)
