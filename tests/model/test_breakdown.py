@@ -166,25 +166,13 @@ def test_open_war_is_decided_every_day_not_only_after_a_collapse():
         assert escalate(k, per_party(pn * BELOW, 1.0), day=day).declared[NORTH, 0]
 
 
-def test_no_open_war_once_broken_down_and_strict_at_the_probability():
+def test_no_open_war_once_broken_down():
     k = kernel(2, day=4)
     k.state.ceasefire.alive[:] = [False, True]
     out = escalate(k, 0.0, day=4)
     np.testing.assert_array_equal(out.declared, [[False, True], [False, True]])
     np.testing.assert_array_equal(k.state.ceasefire.open_war_today, [False, True])
     np.testing.assert_array_equal(k.state.ceasefire.open_war_by, [-1, NORTH])
-    # u exactly at north's probability, computed as the model computes it: no open war.
-    k = kernel(1, day=4)
-    ow, parties = k.parameters.parties.open_war, k.state.parties
-    lo = breakdown.open_war_log_odds(
-        ow.baseline_prob_per_day[NORTH], ow.casualty_elasticity[NORTH], parties.pressure[NORTH],
-        ow.strikes_suffered_weight[NORTH], parties.hits_30d[NORTH], ow.distrust_weight[NORTH],
-        k.state.trust.mean(NORTH, SOUTH), ow.talks_failed_boost[NORTH], False, ow.threat_boost[NORTH], True,
-        ow.support_weight[NORTH], parties.support[NORTH] - 0.5, 0.0)
-    p = model_logistic(lo)
-    assert p[0] == pytest.approx(p_war_north(), rel=1e-12)
-    assert not escalate(k, per_party(p, 1.0), day=4).declared.any()
-    assert escalate(k, per_party(np.nextafter(p, 0.0), 1.0), day=4).declared[NORTH, 0]
 
 
 def test_open_war_flag_and_first_declarer_per_replication():
@@ -253,13 +241,13 @@ def test_a_suspended_ceasefire_resumes_on_its_day_and_is_not_suspended_again_mea
     k = kernel(3, INCIDENTS, day=8)
     c = k.state.ceasefire
     c.suspended[:] = [True, True, False]
-    c.resume_day[:] = [8, 12, -1]
+    c.resume_day[:] = [8, 9, -1]  # rep 1 resumes tomorrow, not today
     out = incidents(k, np.array([[1.0] * 3, [0.0, 0.0, 1.0]]), u_suspension=0.0, day=8)
     np.testing.assert_array_equal(out.resumed, [True, False, False])
     # Rep 0 resumed this morning, so today's clash suspends it anew; rep 1 is still suspended: no new suspension.
     np.testing.assert_array_equal(out.suspended, [True, False, False])
     np.testing.assert_array_equal(c.suspended, [True, True, False])
-    np.testing.assert_array_equal(c.resume_day, [8 + 3, 12, -1])  # clash with u 0.5: ceil(4 ln 2) = 3
+    np.testing.assert_array_equal(c.resume_day, [8 + 3, 9, -1])  # clash with u 0.5: ceil(4 ln 2) = 3
     np.testing.assert_array_equal(c.chain, [9 * 16 + 10, 0, 0])  # an uncounted incident that suspends nothing
     k = kernel(1, day=12)  # no kinds of incident: suspensions still end
     k.state.ceasefire.suspended[:] = True
@@ -546,6 +534,24 @@ def test_status():
     assert breakdown.status(np.array([True]), np.array([0])).dtype == np.int8
 
 
-def test_shock_strict_at_exactly_the_probability():
+def test_strict_inequalities_at_exactly_the_probability():
+    """u equal to the probability does not trigger: open war, shock, incident, suspension (expiry: see above)."""
+    # u exactly at north's probability, computed as the model computes it: no open war.
+    k = kernel(1, day=4)
+    ow, parties = k.parameters.parties.open_war, k.state.parties
+    lo = breakdown.open_war_log_odds(
+        ow.baseline_prob_per_day[NORTH], ow.casualty_elasticity[NORTH], parties.pressure[NORTH],
+        ow.strikes_suffered_weight[NORTH], parties.hits_30d[NORTH], ow.distrust_weight[NORTH],
+        k.state.trust.mean(NORTH, SOUTH), ow.talks_failed_boost[NORTH], False, ow.threat_boost[NORTH], True,
+        ow.support_weight[NORTH], parties.support[NORTH] - 0.5, 0.0)
+    p = model_logistic(lo)
+    assert p[0] == pytest.approx(p_war_north(), rel=1e-12)
+    assert not escalate(k, per_party(p, 1.0), day=4).declared.any()
+    assert escalate(k, per_party(np.nextafter(p, 0.0), 1.0), day=4).declared[NORTH, 0]
     k = kernel(1)
     assert not end_day(k, 1, u_shock=0.001).broken[0]
+    assert end_day(kernel(1), 1, u_shock=np.nextafter(0.001, 0.0)).broken[0]
+    k = kernel(1, INCIDENTS)
+    out = incidents(k, np.array([[0.1], [0.0]]), u_suspension=np.array([[0.0], [0.5]]))
+    np.testing.assert_array_equal(out.occurred[:, 0], [False, True])
+    assert not out.suspended[0]
