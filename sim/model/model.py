@@ -162,7 +162,8 @@ class CeasefireModel(mesa.Model):
         open_war = breakdown.escalation_phase(*args, restraint=restraint)
         armed_groups.sanctuary_phase(*args)
         ended = breakdown.breakdown_phase(*args, strikes=strikes.strikes, retaliations=retaliations.retaliations,
-                                          attacks_counted=attacks.counted_as_violation | incidents.counted_as_violation)
+                                          attacks_counted=attacks.counted_as_violation,
+                                          incidents_counted=incidents.counted_as_violation)
         self.recorder.strike_day(self.day, self.state, attacks, strikes, retaliations, decrees, open_war, ended)
 
     # ------------------------------------------------------------------ running

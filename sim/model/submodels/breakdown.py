@@ -264,12 +264,15 @@ class Breakdown:
 
 
 def breakdown_phase(state: State, parameters: Parameters, topology: Topology, uniforms: Streams, day: int,
-                    strikes: np.ndarray, retaliations: np.ndarray, attacks_counted: np.ndarray) -> Breakdown:
+                    strikes: np.ndarray, retaliations: np.ndarray, attacks_counted: np.ndarray,
+                    incidents_counted: np.ndarray | None = None) -> Breakdown:
     """Count violations, credit compliance, slide the window and decide whether the ceasefire broke down.
 
     ``strikes`` and ``retaliations`` (P, R) are the parties' state violations today;
-    ``attacks_counted`` (R,) marks armed-group attacks and incidents that count as violations. A
-    ceasefire that expires (:func:`expiry_due`) ends too, with ``expiry`` closing its chain.
+    ``attacks_counted`` (R,) marks armed-group attacks that count as violations (an
+    ``attributed_attack`` link) and ``incidents_counted`` (R,) incidents that do (their
+    ``incident`` link is set by :func:`incident_phase`). A ceasefire that expires
+    (:func:`expiry_due`) ends too, with ``expiry`` closing its chain.
     """
     ceasefire = state.ceasefire
     alive = ceasefire.alive
@@ -278,9 +281,11 @@ def breakdown_phase(state: State, parameters: Parameters, topology: Topology, un
     observer, observed = topology.compliance_pairs
     state.trust.observe(topology.party_actor[observer], topology.party_actor[observed],
                         cooperation=parameters.learning.compliance_evidence_per_day * (alive & ~violated[observed]))
-    violation_events = (strikes.sum(axis=0) + retaliations.sum(axis=0) + attacks_counted) * alive
+    if incidents_counted is None:
+        incidents_counted = np.zeros_like(attacks_counted)
+    violation_events = (strikes.sum(axis=0) + retaliations.sum(axis=0) + attacks_counted + incidents_counted) * alive
     ring = ceasefire.violation_ring
-    ring[day % ring.shape[0]] = (violated.any(axis=0) | attacks_counted) & alive
+    ring[day % ring.shape[0]] = (violated.any(axis=0) | attacks_counted | incidents_counted) & alive
     ceasefire.violation_days = window_count(ring, day, parameters.breakdown_window_days)
     shock = alive & (uniforms["shock"] < parameters.background_breakdown_prob_per_day)
     expired = expiry_due(state, parameters, uniforms, day)

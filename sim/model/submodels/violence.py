@@ -186,14 +186,16 @@ def strike_phase(state: State, parameters: Parameters, topology: Topology, unifo
         hit, learning.violation_evidence, learning.broken_commitment_evidence, state.talks.agreement))
     struck = np.zeros_like(hit)
     or_at(struck, adversary, hit)
-    # Provoked if, within the window (today included), attacks hurt the first striker beyond its usual level.
+    # Provoked if, within the replication's own window (today included), attacks hurt the first striker beyond
+    # its usual level; the ring is as long as the longest window, not each replication's.
     any_hit = hit.any(axis=0)
     if any_hit.any():
         struck_today = np.flatnonzero(any_hit)
         first = np.argmax(hit[:, struck_today], axis=0)
         provoked = np.zeros_like(any_hit)
+        window = np.broadcast_to(np.asarray(parameters.breakdown_window_days), any_hit.shape)
         provoked[struck_today] = (parties.last_provocation_day[first, struck_today]
-                                  > day - ceasefire.violation_ring.shape[0])
+                                  > day - window[struck_today])
         ceasefire.chain, ceasefire.chain_seen = extend_chain(ceasefire.chain, ceasefire.chain_seen, "spoiler_attack",
                                                              any_hit & (ceasefire.chain == 0) & provoked)
         ceasefire.chain, ceasefire.chain_seen = extend_chain(ceasefire.chain, ceasefire.chain_seen,
