@@ -88,9 +88,9 @@ def test_strings_and_booleans_are_not_numbers(old: str, new: str, field: str) ->
 
 
 def test_strings_are_not_booleans() -> None:
-    text = MINIMAL + 'ceasefire: {spoiler_attacks_are_violations: "true"}\n'
+    text = MINIMAL + 'ceasefire: {incidents: {mine: {victim: north, counts_as_violation: "true"}}}\n'
     [e] = errors(write("s.yaml", text))
-    assert "ceasefire.spoiler_attacks_are_violations: 'true': expected a valid boolean" in e
+    assert "ceasefire.incidents.mine.counts_as_violation: 'true': expected a valid boolean" in e
 
 
 @pytest.mark.parametrize(("written", "number"), [("5e-4", 5e-4), ("1E-3", 1e-3), ("2.5e-3", 2.5e-3), ("+1e-2", 1e-2)])

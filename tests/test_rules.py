@@ -247,8 +247,9 @@ def test_decay_half_life():
 
 
 def test_pressure_and_resentment_updates():
-    p = domestic.pressure_after(np.array([4.0, 0.0]), np.array([10.0, 3.0]), 5.0, 2.0)
-    np.testing.assert_allclose(p, [4.0 * 0.5**0.5 + 2.0, 0.6])
+    # Pressure is ln(1 + C30 / reference): ln 2 at the reference, 0 with no casualties, ln 3 at twice it.
+    p = domestic.casualty_pressure(np.array([50.0, 0.0, 100.0]), 50.0)
+    np.testing.assert_allclose(p, [np.log(2.0), 0.0, np.log(3.0)], rtol=1e-15)
     r = domestic.resentment_after(np.array([1.0, 2.0]), np.array([0.0, 4.0]), 0.25, 1.0)
     np.testing.assert_allclose(r, [0.5, 1.0 + 1.0])
 
@@ -538,16 +539,22 @@ def test_chain_encodes_first_occurrence_order():
 
 
 @pytest.mark.parametrize("window", [1, 3, 7, 30])
-def test_update_window_equals_rolling_sum(window):
+def test_sliding_windows_equal_rolling_sums(window):
+    # slide_window keeps a running total; window_count reads each replication's own (shorter) window
+    # from the same ring.
     rng = np.random.default_rng(window)
     r, n_days = 40, 250
     today = (rng.random((n_days, r)) < 0.3).astype(np.int64) * rng.integers(1, 3, (n_days, r))
+    own = rng.integers(1, window + 1, r)
     ring = np.zeros((window, r), dtype=np.int64)
     count = np.zeros(r, dtype=np.int64)
     for day in range(n_days):
-        count = breakdown.update_window(ring, count, day % window, today[day])
+        count = breakdown.slide_window(ring, count, day % window, today[day])
         expected = today[max(0, day - window + 1):day + 1].sum(axis=0)
         np.testing.assert_array_equal(count, expected)
+        np.testing.assert_array_equal(breakdown.window_count(ring, day, window), expected)
+        mine = [today[max(0, day - w + 1):day + 1, k].sum() for k, w in enumerate(own)]
+        np.testing.assert_array_equal(breakdown.window_count(ring, day, own), mine)
 
 
 def test_status_codes():
