@@ -396,8 +396,9 @@ def talk_phase(state: State, parameters: Parameters, topology: Topology, uniform
     """
     talks, parties, pp, tp = state.talks, state.parties, parameters.parties, parameters.talks
     due = state.ceasefire.alive & talks.active & ~talks.agreement & (talks.next_round_day == day)
-    # Talks pause while the ceasefire is suspended: the round moves to the day it resumes.
-    paused = due & state.ceasefire.suspended
+    # Talks pause while the ceasefire is suspended: the round moves to the day it resumes. The suspension
+    # is lifted in that day's incident phase, after the talks: a round due on the day it resumes is held.
+    paused = due & state.ceasefire.suspended & (state.ceasefire.resume_day > day)
     talks.next_round_day = np.where(paused, state.ceasefire.resume_day, talks.next_round_day)
     held = due & ~paused
     if not held.any():
