@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from pydantic import BaseModel
 from pydantic.functional_validators import PlainValidator
 
 from handbuilt import NORTH, SOUTH, kernel, scenario
@@ -401,7 +400,8 @@ def test_expiry_open_ended_by_day_by_date_and_drawn():
                                                                    "high": 25.0}}}}).parameters
     np.testing.assert_array_equal(drawn.expiry.day, np.rint(drawn.sampled["ceasefire.expiry.day"]))
     np.testing.assert_array_equal(drawn.expiry.extension_prob, drawn.sampled["ceasefire.expiry.extension_prob"])
-    np.testing.assert_array_equal(drawn.expiry.extension_days, np.rint(drawn.sampled["ceasefire.expiry.extension_days"]))
+    np.testing.assert_array_equal(drawn.expiry.extension_days,
+                                  np.rint(drawn.sampled["ceasefire.expiry.extension_days"]))
     assert drawn.expiry.day.shape == (4,)
 
 
