@@ -20,6 +20,9 @@ from scipy import stats
 
 # Above this mean the sequential search is long: scipy's exact quantile function is cheaper.
 _SEARCH_MEAN_LIMIT = 60.0
+# Closer than this to 1 the tail mass beyond a uniform is comparable to the rounding error of a CDF summed over
+# thousands of terms (heavy tails): scipy answers those uniforms, exactly. About 1 uniform in 10^7 goes there.
+_ROUNDING_OF_ONE = 1e-7
 
 
 def logistic(x: np.ndarray | float) -> np.ndarray:
@@ -62,7 +65,8 @@ def poisson_from_uniform(uniform: np.ndarray, mean: np.ndarray | float) -> np.nd
     """
     u = np.asarray(uniform, dtype=float)
     lam = np.broadcast_to(np.asarray(mean, dtype=float), u.shape)
-    return _panjer_inverse(u, lam, np.exp(-lam), lam, np.zeros(1), lambda q, i: stats.poisson.ppf(q, lam[i]))
+    flat = lam.ravel()  # the exact quantile is asked by flat index
+    return _panjer_inverse(u, lam, np.exp(-lam), lam, np.zeros(1), lambda q, i: stats.poisson.ppf(q, flat[i]))
 
 
 def negbin_from_uniform(uniform: np.ndarray, mean: np.ndarray | float, dispersion: np.ndarray | float | None
@@ -92,8 +96,9 @@ def negbin_from_uniform(uniform: np.ndarray, mean: np.ndarray | float, dispersio
     safe_r = np.where(r > 0, r, 1.0)
     p = safe_r / (safe_r + mu)
     zero_mass = np.power(p, safe_r)
+    flat_r, flat_p = safe_r.ravel(), p.ravel()  # the exact quantile is asked by flat index
     return _panjer_inverse(u, np.where(r > 0, mu, 0.0), zero_mass, (1.0 - p) * safe_r, 1.0 - p,
-                           lambda q, i: stats.nbinom.ppf(q, safe_r[i], p[i]))
+                           lambda q, i: stats.nbinom.ppf(q, flat_r[i], flat_p[i]))
 
 
 def _panjer_inverse(u: np.ndarray, mean: np.ndarray, zero_mass: np.ndarray, a: np.ndarray, b: np.ndarray,
@@ -101,8 +106,8 @@ def _panjer_inverse(u: np.ndarray, mean: np.ndarray, zero_mass: np.ndarray, a: n
     """Smallest k with F(k) >= u for a Panjer-class law, P(k) = P(k - 1) (a + b (k - 1)) / k, elementwise.
 
     ``mean`` > 0 marks the elements to invert (0 elsewhere); ``exact_quantile(q, flat_indices)`` is scipy's
-    quantile for the elements given by flat index, used above :data:`_SEARCH_MEAN_LIMIT` and for uniforms
-    within rounding of 1.
+    quantile for the elements given by flat index, used above :data:`_SEARCH_MEAN_LIMIT`, for uniforms
+    within :data:`_ROUNDING_OF_ONE` of 1 and for any the search leaves above its summed CDF.
     """
     shape = u.shape
     u, mean = u.ravel(), mean.ravel()
@@ -114,7 +119,7 @@ def _panjer_inverse(u: np.ndarray, mean: np.ndarray, zero_mass: np.ndarray, a: n
     positive = np.flatnonzero(mean > 0.0)
     if not positive.size:
         return counts.reshape(shape)
-    large = mean[positive] > _SEARCH_MEAN_LIMIT
+    large = (mean[positive] > _SEARCH_MEAN_LIMIT) | (u[positive] > 1.0 - _ROUNDING_OF_ONE)
     if large.any():
         where = positive[large]
         counts[where] = np.maximum(0, exact_quantile(u[where], where)).astype(np.int64)

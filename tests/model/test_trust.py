@@ -155,3 +155,30 @@ def test_mean_at_with_a_half_life_per_replication():
     book.advance(3)  # two days later: evidence kept 1/4, 1/2, 2^(-1/2)
     got = book.mean_at(np.array([0]), np.array([1]), np.array([2, 0]))
     np.testing.assert_allclose(got, [[1 / (2 + 0.5**0.5), 1 / 2.25]], rtol=1e-12)
+
+
+def test_prior_is_the_prior_mean_whatever_the_evidence():
+    book = ledger([2.0, 6.0], [6.0, 2.0], 30.0)
+    book.advance(3)
+    np.testing.assert_allclose(book.prior(0, 1), [0.25, 0.75], rtol=1e-14)
+    book.observe(0, 1, hostility=np.array([4.0, 0.0]), cooperation=np.array([0.0, 4.0]))
+    # The belief moves; the prior does not.
+    np.testing.assert_allclose(book.mean(0, 1), [2 / 12, 10 / 12], rtol=1e-14)
+    np.testing.assert_allclose(book.prior(0, 1), [0.25, 0.75], rtol=1e-14)
+    book.advance(200)
+    np.testing.assert_allclose(book.prior(0, 1), [0.25, 0.75], rtol=1e-14)
+    assert np.all(np.abs(book.mean(0, 1) - book.prior(0, 1)) > 1e-3)  # not all forgotten after 197 days
+    np.testing.assert_array_equal(book.prior(0, 0), [0.5, 0.5])  # the diagonal is Beta(1, 1)
+    np.testing.assert_array_equal(book.prior(1, 0), [0.5, 0.5])
+
+
+def test_prior_with_index_arrays_has_the_shape_of_mean():
+    book = ledger([2.0, 6.0, 1.0], [6.0, 2.0, 3.0], 30.0)
+    got = book.prior(np.array([0, 1, 0]), np.array([1, 0, 1]))
+    assert got.shape == (3, 3) == book.mean(np.array([0, 1, 0]), np.array([1, 0, 1])).shape
+    np.testing.assert_allclose(got, [[0.25, 0.75, 0.25], [0.5, 0.5, 0.5], [0.25, 0.75, 0.25]], rtol=1e-14)
+    book.advance(1)
+    book.observe(0, 1, cooperation=np.array([1.0, 1.0, 1.0]))
+    # Trust lost against the prior, as the armed groups read it: zero before evidence, negative after cooperation.
+    lost = book.prior(np.array([0]), np.array([1])) - book.mean(np.array([0]), np.array([1]))
+    np.testing.assert_allclose(lost, [[0.25 - 3 / 9, 0.75 - 7 / 9, 0.25 - 2 / 5]], rtol=1e-12)
