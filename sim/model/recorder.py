@@ -145,7 +145,7 @@ class Recorder:
             detail["walked_out"] = ", ".join(who)
         self._event(day, "talk_round", None, None, detail)
         if talks.restarted[i]:
-            self._event(day, "talks_restart", None, None, {"day": int(state.talks.next_round_day[i])})
+            self._event(day, "talks_restart", None, None, {"next_round_day": int(talks.next_round_day[i])})
 
     # ----------------------------------------------------------------- every day
 

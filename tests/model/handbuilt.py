@@ -117,7 +117,7 @@ def kernel(n_replications: int = 3, changes: dict[str, Any] | None = None, day: 
     sampler = ParameterSampler(0, np.arange(n_replications))
     topology = Topology.from_scenario(spec)
     parameters = build_parameters(spec, sampler)
-    calendar = np.asarray(spec.talk_days(), dtype=np.int64)
+    calendar = parameters.schedule.days  # each replication's calendar, (C, R)
     state = initial_state(spec, topology, parameters, calendar, sampler)
     state.day = day
     state.trust.advance(day)

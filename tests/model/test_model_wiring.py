@@ -54,20 +54,26 @@ def small_model(replications=4, horizon=12, changes=None):
 def test_stream_names_cover_each_rule_and_actor():
     daily, occasional = stream_names(Topology.from_scenario(scenario()))
     assert daily[0] == "shock"
-    assert daily[1:3] == ["attacks/rebels", "attack_casualties/rebels"]
-    assert daily[3:7] == ["strike/north", "strike/south", "strike_casualties/north", "strike_casualties/south"]
-    assert daily[-2:] == ["decree/north", "decree/south"] and len(daily) == 1 + 2 + 10
-    # Drawn on the days that need them only (a pending open-war threat, an agreement, a talk day).
-    assert occasional == ["crackdown/rebels", "open_war/north", "open_war/south", "principal/north",
+    assert daily[1:4] == ["attacks/rebels", "attack_casualties/rebels", "attribution/rebels"]
+    assert daily[4:8] == ["strike/north", "strike/south", "strike_casualties/north", "strike_casualties/south"]
+    assert daily[8:10] == ["retaliation/north", "retaliation/south"]
+    assert daily[10:12] == ["retaliation_lag/north", "retaliation_lag/south"]
+    # Open war is decided every day, by every party.
+    assert daily[-2:] == ["open_war/north", "open_war/south"] and len(daily) == 1 + 3 + 14
+    # Drawn on the days that need them only (a talk day, an agreement, an expiry, a collapse).
+    assert occasional == ["collapse", "proposal", "extension", "crackdown/rebels", "principal/north",
                           "principal/south", "accept/north", "accept/south", "walkout/north", "walkout/south",
-                          "join/broker", "restart/broker"]
+                          "join/broker", "restart/broker", "restart_delay/broker"]
+    with_incidents, _ = stream_names(Topology.from_scenario(scenario()), ["mine"])
+    assert with_incidents[len(daily):] == ["incident/mine", "incident_casualties/mine", "suspension/mine",
+                                           "resumption/mine"]
 
 
 def test_model_runs_the_days_and_reads_the_state_by_actor_id():
     model = small_model()
     assert model.n_replications == 4 and model.horizon_days == 12
     np.testing.assert_array_equal(model.replication_ids, np.arange(4))
-    np.testing.assert_array_equal(model.calendar, [3, 10])
+    np.testing.assert_array_equal(model.calendar, [[3] * 4, [10] * 4])  # each replication's calendar
     np.testing.assert_allclose(model.trust("north", "south"), 0.3, rtol=1e-12)
     model.step()
     assert model.day == 1 and model.state.day == 1 and model.state.trust.day == 1
@@ -84,9 +90,9 @@ def test_model_runs_the_days_and_reads_the_state_by_actor_id():
 
 def test_the_horizon_bounds_the_calendar_and_replication_indices_are_global():
     model = CeasefireModel(scenario(), seed=3, replications=np.array([5, 7]), horizon_days=5)
-    np.testing.assert_array_equal(model.calendar, [3])
     np.testing.assert_array_equal(model.replication_ids, [5, 7])
     out = model.run()
+    assert set(model.talk_outcomes) == {3}  # the round of day 10 lies past the horizon
     np.testing.assert_array_equal(out.replications, [5, 7])
     assert out.timeline is None
 
@@ -122,14 +128,16 @@ def test_late_mediator_engages_on_its_day():
 
 
 def test_restarted_round_is_scheduled():
-    changes = {"talks": {"max_stalled_rounds": 1, "calendar": [{"day": 3}], "acceptance_temperature": 0.001},
-               "actors": {"broker": {"last_ditch": {"restart_prob": 1.0, "restart_delay_days": 4}},
+    # The only calendar round always collapses and the broker always re-opens the talks: rounds follow
+    # after day 3 although the calendar has none.
+    changes = {"talks": {"collapse": {"first_failure_prob": 1.0}, "calendar": [{"day": 3}],
+                         "acceptance_temperature": 0.001},
+               "actors": {"broker": {"last_ditch": {"restart_prob": 1.0, "restart_delay_days": 2}},
                           "north": {"war_cost": 0.0}, "south": {"war_cost": 0.0}}}
-    model = small_model(replications=3, horizon=12, changes=changes)
+    model = small_model(replications=3, horizon=20, changes=changes)
     model.run()
-    held_at_7 = model.talk_outcomes.get(7, {}).get("rounds", 0)
-    restarts = model.talk_outcomes[3]["restarts"]
-    assert restarts > 0 and held_at_7 > 0
+    assert model.talk_outcomes[3]["restarts"] == model.talk_outcomes[3]["rounds"] > 0
+    assert sum(v["rounds"] for d, v in model.talk_outcomes.items() if d > 3) > 0
 
 
 def test_agents_are_views_on_the_state():

@@ -29,13 +29,16 @@ def bools(rows):
 
 
 def day_events(status=(HOLDING, VIOLATED, BROKEN)):
-    attacks = Attacks(attacks=ints([[2, 0, 1]]), casualties=ints([[3, 0, 0]]), counted_as_violation=bools([0, 0, 0]))
+    attacks = Attacks(attacks=ints([[2, 0, 1]]), casualties=ints([[3, 0, 0]]), attributed=bools([[1, 0, 0]]),
+                      counted_as_violation=bools([0, 0, 0]), provoked=bools([[0, 0, 0], [0, 0, 0]]))
     strikes = Strikes(strikes=bools([[1, 0, 0], [0, 1, 0]]), civilian_casualties=ints([[4, 0, 0], [0, 2, 0]]),
                       struck=bools([[0, 1, 0], [1, 0, 0]]))
-    retaliations = Retaliations(retaliations=bools([[0, 1, 0], [1, 0, 0]]), casualties=ints([[0, 5, 0], [1, 0, 0]]))
+    retaliations = Retaliations(decided=bools([[0, 0, 0], [0, 0, 0]]), retaliations=bools([[0, 1, 0], [1, 0, 0]]),
+                                casualties=ints([[0, 5, 0], [1, 0, 0]]), hit=bools([[1, 0, 0], [0, 1, 0]]))
     decrees = Decrees(issued=bools([[0, 0, 0], [1, 0, 0]]))
     open_war = OpenWar(declared=bools([[1, 0, 0], [0, 0, 0]]))
-    ended = Breakdown(violation_events=ints([2, 2, 0]), broken=bools([1, 0, 0]), status=np.array(status, np.int8))
+    ended = Breakdown(violation_events=ints([2, 2, 0]), broken=bools([1, 0, 0]), expired=bools([0, 0, 0]),
+                      status=np.array(status, np.int8))
     return attacks, strikes, retaliations, decrees, open_war, ended
 
 
@@ -98,15 +101,16 @@ def test_trajectories_of_the_first_replications():
 
 def test_timeline_of_replication_zero():
     k = kernel(3)
-    k.state.ceasefire.cause[0] = 2 * 8 + 3
+    k.state.ceasefire.cause[0] = 2 * 16 + 3
     rec = recorder(k)
     rec.strike_day(2, k.state, *day_events())
     events = [(e["event"], e["actor"], e["target"]) for e in rec.timeline]
     assert events == [("jihad_decree", "south", "north"), ("open_war", "north", "south"),
-                      ("spoiler_attack", None, None), ("cross_border_strike", "north", "south"),
+                      ("spoiler_attack", "rebels", "north"), ("cross_border_strike", "north", "south"),
                       ("retaliation", "south", "north"), ("breakdown", None, None)]
-    assert rec.timeline[2] == {"day": 2, "event": "spoiler_attack", "actor": None, "target": None, "attacks": 2,
-                               "casualties": 3 + 4 + 1}
+    # Events name the group; the casualties are its attacks' alone, and the host it was blamed on.
+    assert rec.timeline[2] == {"day": 2, "event": "spoiler_attack", "actor": "rebels", "target": "north", "attacks": 2,
+                               "casualties": 3, "attributed_to": "south"}
     assert rec.timeline[-1]["cause"] == "cross_border_strike > retaliation"
     assert all(e["day"] == 2 for e in rec.timeline)
     assert recorder(k, replications=(5, 6, 7)).timeline is None
@@ -116,7 +120,7 @@ def talk_round(**kw):
     base = dict(held=bools([1, 1, 1]), agreed=bools([1, 0, 0]), walkouts=bools([[0, 1, 0], [0, 1, 0]]),
                 any_walkout=bools([0, 1, 0]), collapsed=bools([0, 0, 1]), restarted=bools([0, 0, 1]),
                 overridden=bools([[1, 0, 0], [1, 0, 1]]), offer=np.array([[0.61234, 0.5, 0.5], [0.75, 0.5, 0.5]]),
-                restart_days=[8])
+                next_round_day=ints([-1, -1, 8]))
     base.update(kw)
     return TalkRound(**base)
 
@@ -149,15 +153,15 @@ def test_talk_round_not_held_counts_nothing():
                                            ("rejection", "no agreement")])
 def test_talk_round_timeline_outcomes_and_restart(case, outcome):
     k = kernel(1)
-    k.state.talks.next_round_day[:] = 8
+    k.state.talks.next_round_day[:] = 5  # the state's own value is not what the event reports
     rec = recorder(k, replications=(0,))
     one = dict(held=bools([1]), agreed=bools([0]), walkouts=bools([[0], [0]]), any_walkout=bools([0]),
                collapsed=bools([0]), restarted=bools([0]), overridden=bools([[0], [0]]),
-               offer=np.array([[0.5], [0.5]]), restart_days=[])
+               offer=np.array([[0.5], [0.5]]), next_round_day=ints([-1]))
     if case == "walkout":
         one.update(walkouts=bools([[1], [1]]), any_walkout=bools([1]))
     elif case == "collapse":
-        one.update(collapsed=bools([1]), restarted=bools([1]), restart_days=[8])
+        one.update(collapsed=bools([1]), restarted=bools([1]), next_round_day=ints([8]))
     rec.talk_round(3, TalkRound(**one), k.state)
     assert rec.timeline[0]["outcome"] == outcome
     if case == "walkout":
@@ -165,8 +169,9 @@ def test_talk_round_timeline_outcomes_and_restart(case, outcome):
     else:
         assert "walked_out" not in rec.timeline[0]
     if case == "collapse":
-        # The restart's detail "day" (its next round) overrides the event's own day: as shipped (golden master).
-        assert rec.timeline[1] == {"day": 8, "event": "talks_restart", "actor": None, "target": None}
+        # The restart is dated on its collapse and names the day of the re-opened round.
+        assert rec.timeline[1] == {"day": 3, "event": "talks_restart", "actor": None, "target": None,
+                                   "next_round_day": 8}
         assert len(rec.timeline) == 2
     else:
         assert len(rec.timeline) == 1
@@ -214,7 +219,7 @@ def test_counters_accumulate_over_rounds_and_are_integers():
     # rep 0 agrees, rep 1 walks out, reps 2 and 3 reject; overrides in reps 0 (both parties) and 3.
     one = TalkRound(held=bools([1, 1, 1, 1]), agreed=bools([1, 0, 0, 0]), walkouts=bools([[0, 1, 0, 0]] * 2),
                     any_walkout=bools([0, 1, 0, 0]), collapsed=bools([0, 0, 0, 0]), restarted=bools([0, 0, 0, 0]),
-                    overridden=bools([[1, 0, 0, 1], [1, 0, 0, 0]]), offer=np.full((2, 4), 0.5), restart_days=[])
+                    overridden=bools([[1, 0, 0, 1], [1, 0, 0, 0]]), offer=np.full((2, 4), 0.5), next_round_day=ints([-1, 9, -1, -1]))
     rec.talk_round(3, one, k.state)
     rec.talk_round(10, one, k.state)
     np.testing.assert_array_equal(rec.counters["talk_rounds"], [2, 2, 2, 2])

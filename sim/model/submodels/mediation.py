@@ -172,7 +172,7 @@ def restraint_phase(state: State, parameters: Parameters, topology: Topology, no
         effects.agreement_restraint)
 
 
-def restart_phase(state: State, parameters: Parameters, topology: Topology, uniforms: Streams, day: int,
+def restart_phase(state: State, parameters: Parameters, topology: Topology, uniforms: Streams, day: int | np.ndarray,
                   collapsed: np.ndarray, engaged: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Engaged mediators try to re-open collapsed talks; the one that would do so soonest wins.
 
@@ -184,7 +184,8 @@ def restart_phase(state: State, parameters: Parameters, topology: Topology, unif
     round (R,; -1 elsewhere).
     """
     mp = parameters.mediators
-    fatigue = np.power(parameters.talks.restart_fatigue, state.talks.collapses - 1)
+    # Only replications that collapsed use it: elsewhere the exponent may be -1 (and fatigue 0).
+    fatigue = np.power(parameters.talks.restart_fatigue, np.maximum(state.talks.collapses - 1, 0))
     succeeds = collapsed & engaged & (
         uniforms.rows("restart", topology.mediator_ids) < mp.last_ditch.restart_prob * fatigue)
     restarted = succeeds.any(axis=0)

@@ -462,7 +462,9 @@ def talk_phase(state: State, parameters: Parameters, topology: Topology, uniform
                                any_walk, cp.progress_weight, talks.progress, cp.facilitation_weight,
                                shaped.facilitation.mean(axis=0))
     collapsed = failed & (uniforms["collapse"] < logistic(hazard))
-    restarted, restart_day = collapse(state, parameters, topology, uniforms, day, collapsed, now.engaged)
+    # A re-opened round is counted from the last day of this round's sessions.
+    restarted, restart_day = collapse(state, parameters, topology, uniforms, day + sessions - 1, collapsed,
+                                      now.engaged)
 
     # The next round: the replication's next calendar round after this one's sessions; past the
     # calendar, one proposed after an exponential wait; after a collapse, the re-opened round (if any).
@@ -483,9 +485,11 @@ def talk_phase(state: State, parameters: Parameters, topology: Topology, uniform
                      next_round_day=np.where(held, talks.next_round_day, -1))
 
 
-def collapse(state: State, parameters: Parameters, topology: Topology, uniforms: Streams, day: int,
+def collapse(state: State, parameters: Parameters, topology: Topology, uniforms: Streams, day: int | np.ndarray,
              collapsed: np.ndarray, engaged: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Talks collapse: the engaged mediators may re-open them, at a later day drawn for each.
+
+    ``day`` is the last day of the round's sessions (R,), from which the delay runs.
 
     ``engaged`` (M, R) is who was at the table when the round began. Returns the
     replications where the talks will re-open and the day of that round (-1 elsewhere).
