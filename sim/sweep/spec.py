@@ -24,7 +24,6 @@ into the scenario (a range, a cross-field rule) point at the value in the sweep 
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import itertools
 import json
@@ -48,6 +47,7 @@ from ..scenario.loader import (
     show,
     validate,
 )
+from ..scenario.overrides import apply, split_path
 from ..scenario.schema import Scenario
 
 Key = tuple[str | int, ...]
@@ -379,51 +379,7 @@ def scenario_hash(scenario: Scenario) -> str:
 
 
 # ------------------------------------------------------------------------------------------ paths
-
-
-def split_path(dump: Any, dotted: str) -> tuple[Key | None, str]:
-    """Resolve a dotted path against the validated scenario's dump.
-
-    Returns
-    -------
-    keys, problem : tuple or None, str
-        The path as keys and list indices, or None with a one-line explanation.
-    """
-    node, keys = dump, []
-    for seg in dotted.split("."):
-        where = ".".join(str(k) for k in keys) or "the scenario"
-        if isinstance(node, dict):
-            if seg not in node:
-                close = difflib.get_close_matches(seg, [str(k) for k in node], n=1)
-                hint = f"did you mean {'.'.join([*map(str, keys), close[0]])!r}? " if close else ""
-                return None, f"no field {seg!r} in {where}; {hint}there: {', '.join(map(str, node)) or 'none'}"
-            keys.append(seg)
-            node = node[seg]
-        elif isinstance(node, list):
-            if not seg.isdigit() or int(seg) >= len(node):
-                return None, f"{where} is a list of {len(node)}; expected an index 0..{len(node) - 1}, got {seg!r}"
-            keys.append(int(seg))
-            node = node[int(seg)]
-        else:
-            return None, f"{where} is a single value ({show(node)}), it has no field {seg!r}"
-    return tuple(keys), ""
-
-
-def apply(base: dict[str, Any], overrides: Iterable[tuple[Key, Any]]) -> dict[str, Any]:
-    """A copy of ``base`` with each (keys, value) set; only the mappings along the paths are copied.
-
-    Intermediate mappings missing from ``base`` (blocks left at their defaults) are created.
-    """
-    out = dict(base)
-    for keys, value in overrides:
-        node: Any = out
-        for k in keys[:-1]:
-            child = node[k] if (isinstance(node, list) or k in node) else {}
-            child = list(child) if isinstance(child, list) else dict(child)
-            node[k] = child
-            node = child
-        node[keys[-1]] = value
-    return out
+# Resolving and setting paths (split_path, apply) is shared with --set: see sim.scenario.overrides.
 
 
 def _dotted(keys: Key) -> str:
