@@ -78,6 +78,7 @@ def build_manifest(sweep: Sweep, per_task: int, n_tasks: int) -> dict[str, Any]:
         "base_scenario_file": str(sweep.base_path),
         "base_scenario_hash": sweep.base_hash,
         "base_scenario": sweep.base_scenario.model_dump(mode="json", by_alias=True),
+        "set": sweep.set_values,  # --set values put into the base scenario (already in base_scenario)
         "versions": package_versions(),
         "source_hash": source_hash(),
         "seed": sweep.spec.seed,
