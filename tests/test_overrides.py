@@ -203,3 +203,25 @@ def test_sweep_set_reaches_the_base_scenario_and_the_manifest(tmp_path: Path):
     from sim.sweep.store import build_manifest
 
     assert build_manifest(sweep, 1000, 30)["set"] == {"actors.us.leverage": 0.8}
+
+
+def test_resuming_a_sweep_with_other_set_values_is_refused(tmp_path: Path):
+    small = tmp_path / "small.yaml"
+    small.write_text(f"""name: two points
+base: {BASELINE}
+seed: 1
+replications: 1000
+horizon_days: 10
+parameters:
+  - path: actors.ttp.ideological_alignment
+    values: [0.3, 0.6]
+design: {{method: grid}}
+""", encoding="utf-8")
+    out = tmp_path / "sw"
+    first = invoke("sweep", small, "--out", out, "--workers", "1", "--set", "actors.us.leverage=0.8")
+    assert first.exit_code == 0, first.output
+    again = invoke("sweep", small, "--out", out, "--workers", "1", "--resume", "--set", "actors.us.leverage=0.9")
+    assert again.exit_code == 2
+    assert 'it was started with --set {"actors.us.leverage": 0.8}, now {"actors.us.leverage": 0.9}' in again.stderr
+    same = invoke("sweep", small, "--out", out, "--workers", "1", "--resume", "--set", "actors.us.leverage=0.8")
+    assert same.exit_code == 0, same.output

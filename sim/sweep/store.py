@@ -177,6 +177,9 @@ class SweepStore:
         if old.get("base_scenario_hash") != manifest["base_scenario_hash"]:
             changed = _changed_keys(old.get("base_scenario"), manifest["base_scenario"])
             problems.append("the base scenario changed (" + ", ".join(changed[:5]) + ")")
+            if (old.get("set") or {}) != manifest["set"]:
+                problems[-1] += (f": it was started with --set {json.dumps(old.get('set') or {}, default=str)}, "
+                                 f"now {json.dumps(manifest['set'], default=str)}")
         code_problems = []
         old_versions = old.get("versions") if isinstance(old.get("versions"), dict) else {}
         if old_versions != manifest["versions"]:
