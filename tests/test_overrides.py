@@ -125,6 +125,7 @@ def test_reprs_are_short_and_say_what_matters(baseline):
     assert html.startswith("<table>") and len(html) < 2000 and f"{p:.3f}" in html
     scenario_text = repr(baseline)
     assert len(scenario_text) < 400 and "\n" not in scenario_text and baseline.name in scenario_text
+    assert str(baseline) == scenario_text and str(result) == text
     assert "pakistan" in scenario_text and str(baseline.start_date) in scenario_text
     assert baseline._repr_html_().startswith("<table>")
 

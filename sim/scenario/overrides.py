@@ -110,7 +110,7 @@ def parse_assignments(texts: Iterable[str], origin: str = SET_OPTION) -> dict[st
         path, sep, raw = text.partition("=")
         path = path.strip()
         if not sep or not path:
-            errors.append(_at(origin, path, text, "expected PATH=VALUE, e.g. actors.us.leverage=0.8"))
+            errors.append(_at(origin, "", text, "expected PATH=VALUE, e.g. actors.us.leverage=0.8"))
             continue
         try:
             value = yaml.load(raw, Loader=_SafeLoader) if raw.strip() else MISSING

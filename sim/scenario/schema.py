@@ -687,6 +687,8 @@ class Scenario(Spec):
 
         return scenario_repr(self)
 
+    __str__ = __repr__  # pydantic's str() also lists every field
+
     def _repr_html_(self) -> str:
         from .summary import scenario_html
 
