@@ -80,8 +80,8 @@ def test_with_values_warns_on_doubtful_values(baseline):
         warnings.simplefilter("always")
         baseline.with_values({"ceasefire.background_breakdown_prob_per_day": 0.2})
     messages = [str(w.message) for w in caught if issubclass(w.category, ScenarioWarning)]
-    assert messages == ["with_values: ceasefire.background_breakdown_prob_per_day: 0.2: legal but doubtful: "
-                        "usually within [0, 0.05] probability/day"]
+    assert messages == [("with_values: ceasefire.background_breakdown_prob_per_day: 0.2: legal but doubtful: "
+                         "usually within [0, 0.05] probability/day")]
 
 
 def test_a_set_value_changes_the_run_reproducibly(baseline):
@@ -94,8 +94,8 @@ def test_a_set_value_changes_the_run_reproducibly(baseline):
 
 
 def test_parse_assignments_reads_values_as_yaml():
-    values = parse_assignments(["a.b=5e-4", "a.c=true", "a.d='0.8'", "a.e=2025-11-01", "a.f={dist: uniform, low: 0, "
-                                "high: 1}", "a.g=null", " a.h = 3 "])
+    values = parse_assignments(["a.b=5e-4", "a.c=true", "a.d='0.8'", "a.e=2025-11-01",
+                                "a.f={dist: uniform, low: 0, high: 1}", "a.g=null", " a.h = 3 "])
     assert values == {"a.b": 5e-4, "a.c": True, "a.d": "0.8", "a.e": dt.date(2025, 11, 1),
                       "a.f": {"dist": "uniform", "low": 0, "high": 1}, "a.g": None, "a.h": 3}
 
@@ -175,7 +175,8 @@ def test_compare_sets_the_value_in_every_scenario():
     plain, changed = invoke(*args), invoke(*args, "--set", "actors.us.leverage=1.0")
     assert plain.exit_code == changed.exit_code == 0, changed.output
     a, b = json.loads(plain.stdout), json.loads(changed.stdout)
-    assert [s["p_hold"] for s in b["scenarios"]][0] == [s["p_hold"] for s in b["scenarios"]][1]
+    first, second = (s["p_hold"] for s in b["scenarios"])
+    assert first == second  # the same file with the same values set
     assert b != a
     bad = invoke("compare", BASELINE, BASELINE, "-n", "1000", "--set", "actors.us.leverage=-1")
     assert bad.exit_code == 2 and "--set: actors.us.leverage: -1: is not in [0, 1]" in bad.stderr
