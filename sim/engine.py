@@ -66,8 +66,9 @@ def run_task(
     """Simulate one task's replications; a pure function of its arguments.
 
     ``on_days(k)`` is called at :data:`PROGRESS_CHECKPOINTS` points of the horizon, ``k`` being the days
-    advanced since the previous call, so that long tasks can show progress. The model is advanced by the
-    same ``run_until`` steps :meth:`CeasefireModel.run` takes in one go, so the outcomes are identical.
+    advanced since the previous call, so that long tasks can show progress. The model is then advanced
+    by ``run_until`` in steps and read with ``output()``, which is what :meth:`CeasefireModel.run` does in
+    one step, so the outcomes are identical (tests/test_cli_outside_terminal.py checks it).
     """
     model = CeasefireModel(
         scenario, seed=seed, replications=np.arange(task.start, task.stop), horizon_days=horizon_days,
@@ -326,7 +327,7 @@ def simulate(
     shown = 0
 
     def show(replications: int) -> None:
-        # Never backwards, never past the tasks not yet folded in as done.
+        # Never backwards (partial counts arrive from several workers), never beyond n.
         nonlocal shown
         if progress is not None and replications > shown:
             shown = min(replications, n_replications)

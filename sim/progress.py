@@ -193,6 +193,7 @@ class Progress:
                 TextColumn("{task.completed:,}/{task.total:,} " + self.unit + "{task.fields[note]}"),
                 TimeElapsedColumn(), TimeRemainingColumn(), console=self.console, transient=True)
             self._bar.start()
-            self._bar_task = self._bar.add_task(self.description, total=self.total, note="")
+            # Starting from what is done already, so that a resumed sweep's earlier tasks do not count as speed.
+            self._bar_task = self._bar.add_task(self.description, total=self.total, completed=self.done, note="")
         self._bar.update(self._bar_task, completed=self.done, total=self.total,
                          note=f", {self.note}" if self.note else "")
