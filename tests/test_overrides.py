@@ -227,3 +227,11 @@ design: {{method: grid}}
     assert 'it was started with --set {"actors.us.leverage": 0.8}, now {"actors.us.leverage": 0.9}' in again.stderr
     same = invoke("sweep", small, "--out", out, "--workers", "1", "--resume", "--set", "actors.us.leverage=0.8")
     assert same.exit_code == 0, same.output
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")) + sorted(ROOT.glob("cases/*/scenario.yaml")),
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_shipped_scenario_survives_the_round_trip_with_values_makes(path: Path):
+    # with_values validates the scenario's dump: a field that did not read back as written would break it.
+    scenario = sim.load_scenario(path, warn=False)
+    assert scenario.with_values({}) == scenario
