@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .api import load_scenario, run
     from .results import RunResult
-    from .scenario.loader import ScenarioError
+    from .scenario.loader import ScenarioError, ScenarioWarning
     from .scenario.schema import Scenario
 
 _EXPORTS = {
@@ -28,9 +28,10 @@ _EXPORTS = {
     "run": ".api",
     "RunResult": ".results",
     "ScenarioError": ".scenario.loader",
+    "ScenarioWarning": ".scenario.loader",
     "Scenario": ".scenario.schema",
 }
-__all__ = ["load_scenario", "run", "RunResult", "Scenario", "ScenarioError"]
+__all__ = ["load_scenario", "run", "RunResult", "Scenario", "ScenarioError", "ScenarioWarning"]
 __version__ = "0.1.0"
 
 

@@ -11,12 +11,10 @@ import numpy as np
 
 from .engine import DEFAULT_REPLICATIONS_PER_TASK, DEFAULT_TRAJECTORY_REPLICATIONS, simulate
 from .results import RunResult, replications_frame
-from .scenario.loader import load
+from .scenario.loader import ScenarioWarning, load
 from .scenario.schema import Scenario
 
-
-class ScenarioWarning(UserWarning):
-    """A legal but doubtful value in a scenario file (the message is located: file:line:col)."""
+__all__ = ["ScenarioWarning", "load_scenario", "run"]
 
 
 def load_scenario(path: str | os.PathLike[str], *, warn: bool = True) -> Scenario:

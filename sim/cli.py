@@ -11,14 +11,12 @@ import importlib
 import json
 import os
 import sys
-import time
 import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.console import Console, ConsoleDimensions
 from rich.table import Table
 
 app = typer.Typer(
@@ -31,9 +29,30 @@ app = typer.Typer(
 )
 
 
+NON_TERMINAL_WIDTH = 250
+"""Columns of output that is not a terminal (a pipe, a log, a notebook): wide enough that tables do not
+wrap scenario names or parameter paths (names are at most 200 characters); lines are as long as they need."""
+
+
 class CleanConsole(Console):
     """A console that strips control and bidi characters from text (scenario names, file names) before
-    printing it, so that a scenario file cannot send escape sequences to the terminal (see guard.clean)."""
+    printing it, so that a scenario file cannot send escape sequences to the terminal (see guard.clean).
+
+    On a terminal it is as wide as the terminal. Elsewhere rich would assume 80 columns and squeeze
+    tables, cutting names to "Pakista…"; it is :data:`NON_TERMINAL_WIDTH` wide instead, unless COLUMNS
+    says otherwise.
+    """
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        dims = Console.size.fget(self)  # type: ignore[attr-defined]
+        if self._width is None and not self.is_terminal and not os.environ.get("COLUMNS", "").isdigit():
+            return ConsoleDimensions(NON_TERMINAL_WIDTH, dims.height)
+        return dims
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)  # type: ignore[attr-defined]
 
     def print(self, *objects: Any, **kwargs: Any) -> None:  # type: ignore[override]
         from .guard import clean
@@ -82,6 +101,10 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object 
 DashboardOption = Annotated[bool, typer.Option("--dashboard", help="Also write dashboard.html into --out.")]
 OverwriteOption = Annotated[bool, typer.Option(
     "--overwrite", help="Replace an existing non-empty --out folder (by default it is refused).")]
+SetOption = Annotated[list[str] | None, typer.Option(
+    "--set", metavar="PATH=VALUE",
+    help="Set a scenario value, e.g. --set actors.us.leverage=0.8 (repeatable; VALUE is YAML; checked like "
+         "the file).")]
 DEFAULT_SURVIVAL_DAYS = "7,30,90,180"
 
 
@@ -176,33 +199,50 @@ def load_or_exit(path: Path) -> Any:
     return scenario
 
 
-class ProgressBar:
-    """A rich progress bar on stderr that appears only once a run has lasted a second."""
+def _print_errors(errors: list[Any], where: str, what: str = "") -> None:
+    for e in errors:
+        err.print(e.format(), markup=False)
+    err.print(f"{where}: {len(errors)} error{'s' if len(errors) != 1 else ''}{what}", markup=False)
 
-    def __init__(self, description: str, unit: str = "replications", enabled: bool = True) -> None:
-        self.description = description
-        self.unit = unit
-        self.enabled = enabled and err.is_terminal or os.environ.get("CEASEFIRE_PROGRESS") == "1"
-        self.started = time.perf_counter()
-        self._progress: Progress | None = None
-        self._task: Any = None
 
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        if self._progress is None:
-            if time.perf_counter() - self.started < 1.0 and done < total:
-                return
-            self._progress = Progress(
-                TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} " + self.unit),
-                TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True)
-            self._progress.start()
-            self._task = self._progress.add_task(self.description, total=total)
-        self._progress.update(self._task, completed=done)
+def parse_set_or_exit(assignments: list[str] | None) -> dict[str, Any]:
+    """``--set PATH=VALUE`` options as {path: value}; on a malformed one print all of them and exit 2."""
+    from .scenario.loader import ScenarioError
+    from .scenario.overrides import SET_OPTION, parse_assignments
 
-    def close(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
+    try:
+        return parse_assignments(assignments or [], origin=SET_OPTION)
+    except ScenarioError as exc:
+        _print_errors(exc.errors, SET_OPTION)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def with_set_or_exit(scenario: Any, values: dict[str, Any], path: Path) -> Any:
+    """The scenario with the ``--set`` values (see Scenario.with_values); on errors print all and exit 2."""
+    if not values:
+        return scenario
+    from .scenario.loader import ScenarioError
+    from .scenario.overrides import SET_OPTION, set_values
+
+    try:
+        new, found = set_values(scenario, values, origin=SET_OPTION)
+    except ScenarioError as exc:
+        _print_errors(exc.errors, str(path), f" in {SET_OPTION}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    for w in found:
+        err.print(f"warning: {w.format()}", markup=False)
+    return new
+
+
+def progress(description: str, total: int | None = None, unit: str = "replications") -> Any:
+    """Progress of a long command on stderr: a bar on a terminal, a line every few seconds elsewhere.
+
+    Call it as ``progress(done, total)`` (the library's callback) and ``.close()`` it at the end; see
+    :mod:`sim.progress` for the environment variables that choose and pace it.
+    """
+    from .progress import Progress
+
+    return Progress(description, err, unit=unit, total=total)
 
 
 def _fmt_p(p: float | None) -> str:
@@ -294,18 +334,20 @@ def run(
     as_json: JsonOption = False,
     dashboard: DashboardOption = False,
     overwrite: OverwriteOption = False,
+    set_values: SetOption = None,
 ) -> None:
     """Run a scenario and report P(ceasefire holds), survival, causes of breakdown."""
     from . import api
     from .guard import interrupt_note
 
     days = survival_days_or_exit(survival_days, dashboard, out_dir)
-    spec = load_or_exit(scenario)
+    values = parse_set_or_exit(set_values)
+    spec = with_set_or_exit(load_or_exit(scenario), values, scenario)
     staged = open_out_dir(out_dir, overwrite)
     try:
         interrupt_note(f"nothing was written to {out_dir}; run the command again to get its results"
                        if out_dir is not None else "nothing was written; run the command again")
-        bar = ProgressBar(f"Running {scenario.name}")
+        bar = progress(f"Running {scenario.name}", total=replications)
         try:
             # Per-replication rows are never held: streamed into --out as tasks finish, or not kept at all,
             # so memory stays flat with n.
@@ -320,21 +362,26 @@ def run(
         horizon_days = result.horizon_days
         days = [d for d in days if d <= horizon_days] or [horizon_days]
         summary = result.summary(days)
+        page = None
         if staged is not None:
             result.write(staged.path, days, command=sys.argv)
             staged.commit()
             if dashboard:
                 write_dashboard = importlib.import_module("sim.dashboards").write_dashboard
-                write_dashboard(out_dir)
+                page = write_dashboard(out_dir)
     finally:
         if staged is not None:
             staged.close()
     if as_json:
         sys.stdout.write(json.dumps(summary, default=str) + "\n")
+        if page is not None:  # stdout holds the JSON object alone
+            err.print(f"Dashboard written to {page}", markup=False)
     else:
         print_summary(summary)
         if out_dir is not None:
             out.print(f"Results written to {out_dir}", markup=False)
+        if page is not None:
+            out.print(f"Dashboard written to {page}", markup=False)
 
 
 # Commands that live with their subsystems register here, so this file stays thin.

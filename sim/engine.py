@@ -55,19 +55,47 @@ def plan_tasks(n_replications: int, replications_per_task: int = DEFAULT_REPLICA
     return [Task(a, min(a + size, n_replications)) for a in range(0, n_replications, size)]
 
 
+PROGRESS_CHECKPOINTS = 20
+"""Times per task that a run asked for progress reports how far its replications have got."""
+
+
 def run_task(
-    scenario: Scenario, seed: int, task: Task, horizon_days: int | None, trajectory_replications: int
+    scenario: Scenario, seed: int, task: Task, horizon_days: int | None, trajectory_replications: int,
+    on_days: Callable[[int], None] | None = None,
 ) -> BatchOutput:
-    """Simulate one task's replications; a pure function of its arguments."""
+    """Simulate one task's replications; a pure function of its arguments.
+
+    ``on_days(k)`` is called at :data:`PROGRESS_CHECKPOINTS` points of the horizon, ``k`` being the days
+    advanced since the previous call, so that long tasks can show progress. The model is then advanced
+    by ``run_until`` in steps and read with ``output()``, which is what :meth:`CeasefireModel.run` does in
+    one step, so the outcomes are identical (tests/test_cli_outside_terminal.py checks it).
+    """
     model = CeasefireModel(
         scenario, seed=seed, replications=np.arange(task.start, task.stop), horizon_days=horizon_days,
         trajectory_replications=trajectory_replications,
     )
-    return model.run()
+    if on_days is None:
+        return model.run()
+    horizon = model.horizon_days
+    reached = 0
+    for k in range(1, PROGRESS_CHECKPOINTS + 1):
+        day = horizon * k // PROGRESS_CHECKPOINTS
+        if day > reached:
+            model.run_until(float(day))
+            on_days(day - reached)
+            reached = day
+    return model.output()
 
 
-def _init_worker() -> None:
+_REPLICATION_DAYS: Any = None
+"""In a worker of a run that shows progress: a shared counter of replication-days simulated."""
+
+
+def _init_worker(replication_days: Any = None) -> None:
+    global _REPLICATION_DAYS
     from .processes import die_with_parent
+
+    _REPLICATION_DAYS = replication_days
 
     die_with_parent()  # no orphans after kill -9 of the command
     # The parent handles Ctrl-C (and stops the pool); a worker interrupted mid-task would only break it.
@@ -80,20 +108,38 @@ def _init_worker() -> None:
     gc.freeze()
 
 
+def _count_days(task: Task) -> Callable[[int], None] | None:
+    counter = _REPLICATION_DAYS
+    if counter is None:
+        return None
+    n = task.stop - task.start
+
+    def on_days(days: int) -> None:
+        with counter.get_lock():
+            counter.value += n * days
+
+    return on_days
+
+
 def _run_task_in_worker(*args: Any) -> BatchOutput:
-    output = run_task(*args)
+    output = run_task(*args, on_days=_count_days(args[2]))
     # A Mesa model is a web of reference cycles (agents, events, model): free its arrays now
     # rather than whenever the cyclic collector next runs, or memory grows with the task count.
     gc.collect()
     return output
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
+def _pool(workers: int, replication_days: Any = None) -> ProcessPoolExecutor:
     # forkserver: safe with threads in the parent (progress bars, Dask), and
     # preloading the model makes each worker start fast.
     context = mp.get_context("forkserver")
     context.set_forkserver_preload(list(WORKER_PRELOAD))
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                               initargs=(replication_days,))
+
+
+PARTIAL_PROGRESS_SECONDS = 0.5
+"""How often a run on worker processes reports the replication-days its running tasks have done."""
 
 
 def iterate_tasks(
@@ -104,26 +150,50 @@ def iterate_tasks(
     horizon_days: int | None = None,
     workers: int = 1,
     trajectory_replications: int = DEFAULT_TRAJECTORY_REPLICATIONS,
+    on_replication_days: Callable[[int], None] | None = None,
 ) -> Iterator[tuple[Task, BatchOutput]]:
-    """Yield (task, output) in task order, computing on ``workers`` processes (1 = in this process)."""
+    """Yield (task, output) in task order, computing on ``workers`` processes (1 = in this process).
+
+    ``on_replication_days(total)``, if given, is called during the run with the replication-days
+    simulated so far over all tasks, finished or not (a measure of progress finer than tasks).
+    """
     if workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
     args = (horizon_days, trajectory_replications)
     if workers == 1 or len(tasks) == 1:
+        simulated = 0
+
+        def counter(task: Task) -> Callable[[int], None] | None:
+            if on_replication_days is None:
+                return None
+
+            def on_days(days: int) -> None:
+                nonlocal simulated
+                simulated += (task.stop - task.start) * days
+                on_replication_days(simulated)
+
+            return on_days
+
         for i, task in enumerate(tasks):
-            yield task, run_task(scenario, seed, task, *args)
+            yield task, run_task(scenario, seed, task, *args, on_days=counter(task))
             if i + 1 < len(tasks):
                 gc.collect()  # free the finished model's cycles (see _run_task_in_worker)
         return
     from .processes import terminate_pool
 
-    pool = _pool(min(workers, len(tasks)))
+    shared = mp.get_context("forkserver").Value("q", 0) if on_replication_days is not None else None
+    pool = _pool(min(workers, len(tasks)), shared)
     try:
         # Keep a bounded number of tasks in flight so results stream in order with flat memory.
         in_flight = 2 * workers
         futures = [pool.submit(_run_task_in_worker, scenario, seed, t, *args) for t in tasks[:in_flight]]
         for i, task in enumerate(tasks):
-            output = futures[i].result()
+            while True:
+                try:
+                    output = futures[i].result(timeout=PARTIAL_PROGRESS_SECONDS if shared is not None else None)
+                    break
+                except TimeoutError:
+                    on_replication_days(shared.value)  # type: ignore[misc, union-attr]
             futures[i] = None  # release the finished output
             nxt = i + in_flight
             if nxt < len(tasks):
@@ -238,7 +308,9 @@ def simulate(
     on_task : callable, optional
         Called with each (task, output) in replication order, e.g. to stream rows to disk.
     progress : callable, optional
-        Called as progress(replications_done, n_replications) after each task.
+        Called as progress(replications_done, n_replications) while the run advances: after each task,
+        and within tasks as their days are simulated (``replications_done`` then counts replication-days
+        over the horizon, so it can be ahead of the replications folded in). It never goes backwards.
     """
     if not 1 <= n_replications <= MAX_REPLICATIONS:
         raise ValueError(f"n_replications must be in [1, {MAX_REPLICATIONS:,}], got {n_replications:,}")
@@ -252,12 +324,24 @@ def simulate(
         acc.keep_columns()
     tasks = plan_tasks(n_replications, replications_per_task)
     done = 0
+    shown = 0
+
+    def show(replications: int) -> None:
+        # Never backwards (partial counts arrive from several workers), never beyond n.
+        nonlocal shown
+        if progress is not None and replications > shown:
+            shown = min(replications, n_replications)
+            progress(shown, n_replications)
+
+    def partial(replication_days: int) -> None:
+        show(replication_days // horizon)
+
     for task, output in iterate_tasks(scenario, int(seed), tasks, horizon_days=horizon, workers=workers,
-                                      trajectory_replications=trajectory_replications):
+                                      trajectory_replications=trajectory_replications,
+                                      on_replication_days=partial if progress is not None else None):
         acc.add(output)
         if on_task is not None:
             on_task(task, output)
         done += task.stop - task.start
-        if progress is not None:
-            progress(done, n_replications)
+        show(done)
     return acc

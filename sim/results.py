@@ -67,7 +67,7 @@ def _finite(x: float) -> float | None:
     return None if x is None or not np.isfinite(x) else float(x)
 
 
-@dataclass
+@dataclass(repr=False)
 class RunResult:
     """Outcomes of n replications of one scenario.
 
@@ -94,6 +94,32 @@ class RunResult:
     replications: pd.DataFrame | None = None
     source: str | None = None
     _survival: pd.DataFrame | None = field(default=None, repr=False)
+
+    # ------------------------------------------------------------------ notebook views
+
+    def _headline(self) -> list[tuple[str, str]]:
+        p, lo, hi = self.p_hold()
+        pa, pa_lo, pa_hi = outcomes.proportion_ci(self.stats.agreements, self.n_replications)
+        return [
+            ("scenario", self.scenario.name),
+            ("replications", f"{self.n_replications:,} (seed {self.seed})"),
+            ("horizon", f"{self.horizon_days} days ({self.start_date.isoformat()} to {self.date_of(self.horizon_days)})"),
+            (f"P(holds to day {self.horizon_days})", f"{p:.3f}  95% CI [{lo:.3f}, {hi:.3f}]"),
+            ("P(agreement)", f"{pa:.3f}  95% CI [{pa_lo:.3f}, {pa_hi:.3f}]"),
+        ]
+
+    def __repr__(self) -> str:
+        """Two lines: what was run, and P(hold) with its interval (the full numbers: :meth:`summary`)."""
+        rows = dict(self._headline())
+        hold_key = f"P(holds to day {self.horizon_days})"
+        return (f"RunResult({self.scenario.name!r}, {self.n_replications:,} replications, seed {self.seed}, "
+                f"{rows['horizon']})\n"
+                f"  {hold_key} = {rows[hold_key]};  P(agreement) = {rows['P(agreement)']}")
+
+    def _repr_html_(self) -> str:
+        from .scenario.summary import html_table
+
+        return html_table(self._headline())
 
     # ------------------------------------------------------------------ estimates
 

@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from sim.cli import (DEFAULT_SURVIVAL_DAYS, DashboardOption, HorizonOption, JsonOption, OverwriteOption, SeedOption,
-                     SurvivalDaysOption, WorkersOption)
+                     SetOption, SurvivalDaysOption, WorkersOption)
 
 
 def _ci(lo: float | None, hi: float | None, digits: int = 3) -> str:
@@ -163,10 +163,14 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOption = False,
         dashboard: DashboardOption = False,
         overwrite: OverwriteOption = False,
+        set_values: SetOption = None,
     ) -> None:
-        """Compare scenarios with common random numbers: paired differences from the first, with 95% CIs."""
-        from sim.cli import (ProgressBar, clamp_workers, fail, load_or_exit, open_out_dir, out,
-                             survival_days_or_exit)
+        """Compare scenarios with common random numbers: paired differences from the first, with 95% CIs.
+
+        Values given with --set are set in every scenario (the same assumption changed in all).
+        """
+        from sim.cli import (clamp_workers, fail, load_or_exit, open_out_dir, out, parse_set_or_exit, progress,
+                             survival_days_or_exit, with_set_or_exit)
         from sim.guard import interrupt_note
 
         from .compare import compare as run_compare
@@ -175,12 +179,13 @@ def register(app: typer.Typer) -> None:
         days = survival_days_or_exit(survival_days, dashboard, out_dir)
         if len(scenarios) < 2:
             fail(f"compare: scenarios: {len(scenarios)} given: need at least two (the first is the baseline)")
-        specs = [load_or_exit(path) for path in scenarios]
+        values = parse_set_or_exit(set_values)
+        specs = [with_set_or_exit(load_or_exit(path), values, path) for path in scenarios]
         staged = open_out_dir(out_dir, overwrite)
         try:
             interrupt_note(f"nothing was written to {out_dir}; run the command again to get its results"
                            if out_dir is not None else "nothing was written; run the command again")
-            bar = ProgressBar("Comparing")
+            bar = progress(f"Comparing {len(specs)} scenarios", total=replications * len(specs))
             try:
                 result = run_compare(specs, n_replications=replications, seed=seed, horizon_days=horizon,
                                      survival_days=days, workers=clamp_workers(workers, replications), progress=bar)

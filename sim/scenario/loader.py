@@ -26,7 +26,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 __all__ = [
-    "MISSING", "Loaded", "LocatedMessage", "Marks", "Pos", "ScenarioError",
+    "MISSING", "Loaded", "LocatedMessage", "Marks", "Pos", "ScenarioError", "ScenarioWarning",
     "load", "locate", "read_yaml", "resolve_extends", "show", "validate",
 ]
 
@@ -97,6 +97,10 @@ class ScenarioError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(e.format() for e in self.errors)
+
+
+class ScenarioWarning(UserWarning):
+    """A legal but doubtful value in a scenario (the message is located: file:line:col, or the override)."""
 
 
 class Marks(Mapping[Key, Pos]):

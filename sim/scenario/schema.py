@@ -924,6 +924,40 @@ class Scenario(Spec):
         """The file this scenario was loaded from, if any."""
         return self._source
 
+    def with_values(self, values: Mapping[str, Any]) -> Scenario:
+        """A new validated scenario with the values at dotted paths replaced; this one is unchanged.
+
+        ``scenario.with_values({"actors.us.leverage": 0.8, "talks.acceptance_temperature": 0.08})``.
+        Paths and values are checked like a scenario file (see :mod:`sim.scenario.overrides`); doubtful
+        new values warn with :class:`~sim.scenario.loader.ScenarioWarning`.
+
+        Raises
+        ------
+        ScenarioError
+            With every bad path and value at once, each naming the path set.
+        """
+        import warnings
+
+        from .loader import ScenarioWarning
+        from .overrides import set_values
+
+        new, found = set_values(self, values)
+        for message in found:
+            warnings.warn(message.format(), ScenarioWarning, stacklevel=2)
+        return new
+
+    def __repr__(self) -> str:
+        from .summary import scenario_repr
+
+        return scenario_repr(self)
+
+    __str__ = __repr__  # pydantic's str() also lists every field
+
+    def _repr_html_(self) -> str:
+        from .summary import scenario_html
+
+        return scenario_html(self)
+
     # ----------------------------------------------------------------- cross-references
 
     def actors_with_role(self, role: str) -> list[str]:

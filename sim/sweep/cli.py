@@ -3,55 +3,28 @@
 from __future__ import annotations
 
 import importlib
-import os
-import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from sim.cli import DashboardOption
+from sim.cli import DashboardOption, SetOption
 
 
 class SweepProgress:
-    """Progress on stderr: points done, replications per second, time left. Shown on a terminal only
-    (or with CEASEFIRE_PROGRESS=1)."""
+    """Sweep progress on stderr (see :mod:`sim.progress`): replications done, so that it advances within a
+    design point, with the points finished beside them."""
 
     def __init__(self, description: str) -> None:
-        from ..cli import err
+        from ..cli import progress
 
-        self.enabled = err.is_terminal or os.environ.get("CEASEFIRE_PROGRESS") == "1"
-        self.description = description
-        self._console = err
-        self._progress: Any = None
-        self._task: Any = None
-        self._start: tuple[float, int] | None = None
+        self._progress = progress(description)
 
     def __call__(self, points_done: int, points_total: int, reps_done: int, reps_total: int) -> None:
-        if not self.enabled:
-            return
-        from rich.progress import BarColumn, Progress, TextColumn
-
-        now = time.perf_counter()
-        if self._start is None:
-            self._start = (now, reps_done)  # replications already on disk do not count toward the rate
-        t0, r0 = self._start
-        rate = (reps_done - r0) / (now - t0) if now > t0 and reps_done > r0 else 0.0
-        left = (reps_total - reps_done) / rate if rate > 0 else None
-        left_text = "--:--:--" if left is None else time.strftime("%H:%M:%S", time.gmtime(left))
-        if self._progress is None:
-            self._progress = Progress(
-                TextColumn("{task.description}"), BarColumn(),
-                TextColumn("{task.completed:,}/{task.total:,} points"),
-                TextColumn("{task.fields[rate]} replications/s"), TextColumn("{task.fields[left]} left"),
-                console=self._console, transient=True)
-            self._progress.start()
-            self._task = self._progress.add_task(self.description, total=points_total, rate="-", left=left_text)
-        self._progress.update(self._task, completed=points_done, rate=f"{rate:,.0f}", left=left_text)
+        self._progress.update(reps_done, reps_total, note=f"{points_done:,}/{points_total:,} points")
 
     def close(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
+        self._progress.close()
 
 
 def sweep(
@@ -72,9 +45,17 @@ def sweep(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print points, tasks and a time estimate; run nothing.")]
     = False,
     dashboard: DashboardOption = False,
+    replications: Annotated[int | None, typer.Option(
+        "--replications", "-n", min=1, max=100_000_000,
+        help="Replications per design point, instead of the sweep file's.")] = None,
+    set_values: SetOption = None,
 ) -> None:
-    """Sweep scenario parameters over a design; write one row per design point to a results directory."""
-    from ..cli import EXIT_BAD_INPUT, default_workers, err, fail, out
+    """Sweep scenario parameters over a design; write one row per design point to a results directory.
+
+    Values given with --set are set in the base scenario for every point; a swept parameter cannot also
+    be set.
+    """
+    from ..cli import EXIT_BAD_INPUT, default_workers, err, fail, out, parse_set_or_exit
     from ..guard import exit_status_for_interrupt, interrupt_accounted, interrupt_note
     from .spec import SweepError, load_sweep
     from .tasks import dry_run as plan_dry_run
@@ -85,8 +66,10 @@ def sweep(
         fail("--force-resume goes with --resume")
     if scheduler_file is not None and not scheduler_file.is_file():
         fail(f"--scheduler-file: {scheduler_file}: no such file")
+    values = parse_set_or_exit(set_values)
     try:
-        spec = load_sweep(file, build=not dry_run)  # a dry run counts the points without generating them
+        # A dry run counts the points without generating them.
+        spec = load_sweep(file, build=not dry_run, replications=replications, set_values=values)
     except SweepError as exc:
         for e in exc.errors:
             err.print(e.format(), markup=False)

@@ -24,12 +24,11 @@ into the scenario (a range, a cross-field rule) point at the value in the sweep 
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import itertools
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -37,10 +36,12 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
+from ..scenario import overrides
 from ..scenario.loader import (
     MISSING,
     LocatedMessage,
     Marks,
+    Pos,
     ScenarioError,
     locate,
     read_yaml,
@@ -48,9 +49,13 @@ from ..scenario.loader import (
     show,
     validate,
 )
+from ..scenario.overrides import apply, split_path
 from ..scenario.schema import Scenario
 
 Key = tuple[str | int, ...]
+
+REPLICATIONS_OPTION = "--replications"
+"""How messages name the command line's replacement for the file's ``replications``."""
 
 STANDARD_OUTCOMES = (
     "p_hold", "survival", "breakdown_day_quantiles", "p_agreement", "mean_casualties", "mean_violations",
@@ -347,6 +352,7 @@ class Sweep:
     labels: list[str | None] | None = None
     warnings: list[LocatedMessage] = field(default_factory=list)
     planned: int | None = None  # the number of points when they were not built (load_sweep(build=False))
+    set_values: dict[str, Any] = field(default_factory=dict)  # --set values put into the base scenario
 
     @property
     def n_points(self) -> int:
@@ -379,51 +385,7 @@ def scenario_hash(scenario: Scenario) -> str:
 
 
 # ------------------------------------------------------------------------------------------ paths
-
-
-def split_path(dump: Any, dotted: str) -> tuple[Key | None, str]:
-    """Resolve a dotted path against the validated scenario's dump.
-
-    Returns
-    -------
-    keys, problem : tuple or None, str
-        The path as keys and list indices, or None with a one-line explanation.
-    """
-    node, keys = dump, []
-    for seg in dotted.split("."):
-        where = ".".join(str(k) for k in keys) or "the scenario"
-        if isinstance(node, dict):
-            if seg not in node:
-                close = difflib.get_close_matches(seg, [str(k) for k in node], n=1)
-                hint = f"did you mean {'.'.join([*map(str, keys), close[0]])!r}? " if close else ""
-                return None, f"no field {seg!r} in {where}; {hint}there: {', '.join(map(str, node)) or 'none'}"
-            keys.append(seg)
-            node = node[seg]
-        elif isinstance(node, list):
-            if not seg.isdigit() or int(seg) >= len(node):
-                return None, f"{where} is a list of {len(node)}; expected an index 0..{len(node) - 1}, got {seg!r}"
-            keys.append(int(seg))
-            node = node[int(seg)]
-        else:
-            return None, f"{where} is a single value ({show(node)}), it has no field {seg!r}"
-    return tuple(keys), ""
-
-
-def apply(base: dict[str, Any], overrides: Iterable[tuple[Key, Any]]) -> dict[str, Any]:
-    """A copy of ``base`` with each (keys, value) set; only the mappings along the paths are copied.
-
-    Intermediate mappings missing from ``base`` (blocks left at their defaults) are created.
-    """
-    out = dict(base)
-    for keys, value in overrides:
-        node: Any = out
-        for k in keys[:-1]:
-            child = node[k] if (isinstance(node, list) or k in node) else {}
-            child = list(child) if isinstance(child, list) else dict(child)
-            node[k] = child
-            node = child
-        node[keys[-1]] = value
-    return out
+# Resolving and setting paths (split_path, apply) is shared with --set: see sim.scenario.overrides.
 
 
 def _dotted(keys: Key) -> str:
@@ -433,8 +395,13 @@ def _dotted(keys: Key) -> str:
 # ------------------------------------------------------------------------------------------ loading
 
 
-def load_sweep(path: str | PathLike[str], *, build: bool = True) -> Sweep:
+def load_sweep(path: str | PathLike[str], *, build: bool = True, replications: int | None = None,
+               set_values: Mapping[str, Any] | None = None) -> Sweep:
     """Read and validate a sweep file, its base scenario, every path, value and design point.
+
+    ``replications`` replaces the file's ``replications`` (``--replications``); ``set_values`` sets
+    values in the base scenario by dotted path (``--set``, see :mod:`sim.scenario.overrides`) before any
+    point is built. Both are validated like the file, and errors name the option.
 
     Work is bounded whatever the design's size: each parameter is checked at its ends (and at one value
     of each other kind it lists), not at every value, and at most :data:`MAX_CHECKED_POINTS` points are
@@ -451,6 +418,9 @@ def load_sweep(path: str | PathLike[str], *, build: bool = True) -> Sweep:
     path = Path(path)
     try:
         data, marks = read_yaml(path)
+        if replications is not None:
+            data = {**data, "replications": replications}
+            marks.set(("replications",), Pos(REPLICATIONS_OPTION, None, None))
         spec, spec_warnings = validate(SweepSpec, data, marks)
     except ScenarioError as exc:
         raise SweepError(exc.errors) from None
@@ -466,6 +436,23 @@ def load_sweep(path: str | PathLike[str], *, build: bool = True) -> Sweep:
     except ScenarioError as exc:
         lead = locate(marks, ("base",), spec.base, f"the base scenario has {len(exc.errors)} error(s), below")
         raise SweepError([lead, *exc.errors]) from None
+    set_values = dict(set_values or {})
+    set_pairs: list[tuple[Key, Any]] = []
+    if set_values:
+        dump = base_scenario.model_dump(by_alias=True)
+        try:
+            base_scenario, set_warnings = overrides.set_values(base_scenario, set_values,
+                                                               origin=overrides.SET_OPTION)
+        except ScenarioError as exc:
+            lead = locate(marks, ("base",), spec.base, f"{overrides.SET_OPTION} makes the base scenario invalid "
+                          f"({len(exc.errors)} error(s), below)")
+            raise SweepError([lead, *exc.errors]) from None
+        warnings.extend(set_warnings)
+        set_pairs, _ = overrides.resolve(dump, set_values, overrides.SET_OPTION)
+        # Workers and the checks below start from the base file's data with the values set in it.
+        base_data = apply(base_data, set_pairs)
+        for keys, _ in set_pairs:
+            base_marks.set(keys, Pos(overrides.SET_OPTION, None, None))
     dump = base_scenario.model_dump(by_alias=True)
     horizon = spec.horizon_days or base_scenario.horizon_days
 
@@ -520,6 +507,15 @@ def load_sweep(path: str | PathLike[str], *, build: bool = True) -> Sweep:
                     by_path[dotted] = Parameter(dotted, dotted, keys, None, None, None)
         parameters = [by_path[d] for d in order if d in by_path]
 
+    for keys, value in set_pairs:
+        # A value both set and swept would be silently replaced at every point: say so instead.
+        for p in parameters:
+            n = min(len(keys), len(p.keys))
+            if keys[:n] == p.keys[:n]:
+                errors.append(LocatedMessage(overrides.SET_OPTION, None, None, _dotted(keys), value,
+                                             f"the sweep varies {p.path}; set it in the sweep file or drop "
+                                             f"this {overrides.SET_OPTION}"))
+
     survival_days = list(spec.outcomes.survival_days)
     if "survival_days" not in spec.outcomes.model_fields_set:
         # The defaults adapt to a short horizon, as `ceasefire run` does; days the file lists must fit.
@@ -537,7 +533,7 @@ def load_sweep(path: str | PathLike[str], *, build: bool = True) -> Sweep:
             base_hash=scenario_hash(base_scenario), parameters=parameters, points=[], design={},
             salib_problem=None, horizon_days=horizon, survival_days=survival_days, labels=labels,
             warnings=sorted(_unique(warnings), key=lambda m: (m.file or "", m.line or 0, m.column or 0)),
-            planned=spec.planned_points(),
+            planned=spec.planned_points(), set_values=set_values,
         )
     # Every single value is legal; now build the design and check points as a whole (cross-field rules).
     design = designs.build(spec, parameters, explicit_sets, dump)
@@ -555,6 +551,7 @@ def load_sweep(path: str | PathLike[str], *, build: bool = True) -> Sweep:
         design=design.manifest, salib_problem=design.salib_problem, horizon_days=horizon,
         survival_days=survival_days, labels=labels,
         warnings=sorted(_unique(warnings), key=lambda m: (m.file or "", m.line or 0, m.column or 0)),
+        set_values=set_values,
     )
 
 

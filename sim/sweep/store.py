@@ -78,6 +78,7 @@ def build_manifest(sweep: Sweep, per_task: int, n_tasks: int) -> dict[str, Any]:
         "base_scenario_file": str(sweep.base_path),
         "base_scenario_hash": sweep.base_hash,
         "base_scenario": sweep.base_scenario.model_dump(mode="json", by_alias=True),
+        "set": sweep.set_values,  # --set values put into the base scenario (already in base_scenario)
         "versions": package_versions(),
         "source_hash": source_hash(),
         "seed": sweep.spec.seed,
@@ -176,6 +177,9 @@ class SweepStore:
         if old.get("base_scenario_hash") != manifest["base_scenario_hash"]:
             changed = _changed_keys(old.get("base_scenario"), manifest["base_scenario"])
             problems.append("the base scenario changed (" + ", ".join(changed[:5]) + ")")
+            if (old.get("set") or {}) != manifest["set"]:
+                problems[-1] += (f": it was started with --set {json.dumps(old.get('set') or {}, default=str)}, "
+                                 f"now {json.dumps(manifest['set'], default=str)}")
         code_problems = []
         old_versions = old.get("versions") if isinstance(old.get("versions"), dict) else {}
         if old_versions != manifest["versions"]:

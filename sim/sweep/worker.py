@@ -17,8 +17,8 @@ import numpy as np
 
 from ..engine import RunAccumulator, Task, run_task
 from ..scenario.loader import show
+from ..scenario.overrides import Key, apply
 from ..scenario.schema import Scenario
-from .spec import Key, apply
 from .tasks import SweepTask
 
 COUNT_COLUMNS = RunAccumulator.MEAN_COLUMNS
