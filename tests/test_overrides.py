@@ -71,7 +71,7 @@ def test_with_values_names_the_values_behind_a_rule_across_fields(baseline):
     window = baseline.ceasefire.breakdown_window_days
     with pytest.raises(ScenarioError) as info:
         baseline.with_values({"ceasefire.breakdown_violation_days": window + 1})
-    assert f"cannot exceed breakdown_window_days ({window})" in str(info.value)
+    assert f"cannot exceed breakdown_window_days ({window:g})" in str(info.value)
     assert str(info.value).startswith("with_values: ceasefire.breakdown_violation_days")
 
 
@@ -81,7 +81,7 @@ def test_with_values_warns_on_doubtful_values(baseline):
         baseline.with_values({"ceasefire.background_breakdown_prob_per_day": 0.2})
     messages = [str(w.message) for w in caught if issubclass(w.category, ScenarioWarning)]
     assert messages == [("with_values: ceasefire.background_breakdown_prob_per_day: 0.2: legal but doubtful: "
-                         "usually within [0, 0.05] probability/day")]
+                         "usually within [0, 0.01] probability/day")]
 
 
 def test_a_set_value_changes_the_run_reproducibly(baseline):
