@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -299,13 +300,21 @@ class Table:
     inducements: np.ndarray
 
 
+def columns(x: Any, cols: np.ndarray | None) -> Any:
+    """``x[..., cols]`` for an array over replications; scalars and one-column arrays (A, 1) as they are."""
+    if cols is None or np.ndim(x) == 0 or np.shape(x)[-1] == 1:
+        return x
+    return x[..., cols]
+
+
 def valuation(state: State, parameters: Parameters, topology: Topology, instructed: np.ndarray, shaped: Mediation,
-              now: mediation.Presence) -> tuple[Callable[[np.ndarray], np.ndarray], np.ndarray, np.ndarray]:
-    """How the parties value offers at this round: (value of an offer (K, R) -> (P, R), reservation, inducements).
+              now: mediation.Presence) -> tuple[Callable[..., np.ndarray], np.ndarray, np.ndarray]:
+    """How the parties value offers at this round: (value of an offer, reservation, inducements).
 
     value = u - crackdown cost + inducements - (1 - trust) sucker cost (1 - monitoring)
     + manipulation_weight x manipulation + new-venue bonus, judged from the delegations' positions
-    ``instructed`` (P, K, R).
+    ``instructed`` (P, K, R). The value function takes an offer (K, R) and returns (P, R); given
+    ``cols``, it takes an offer for those replications only, (K, len(cols)).
     """
     talks, parties, pp, tp, mp = state.talks, state.parties, parameters.parties, parameters.talks, parameters.mediators
     # A host that must crack down on an aligned group pays for it, and the formulator knows it.
@@ -319,25 +328,33 @@ def valuation(state: State, parameters: Parameters, topology: Topology, instruct
                                     pp.domestic.support_tolerance_weight)
     reservation = reservation_value(pp.strength_share, pp.core.war_cost, tolerance)
 
-    def value_of(offer: np.ndarray) -> np.ndarray:
-        utility = deal_utility(offer, instructed, pp.priorities) - (host_cost * offer[None]).sum(axis=1)
-        return expected_deal_value(utility + inducements, trust, pp.core.sucker_cost, now.monitoring) + extra
+    def value_of(offer: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
+        utility = (deal_utility(offer, columns(instructed, cols), pp.priorities)
+                   - (columns(host_cost, cols) * offer[None]).sum(axis=1))
+        return expected_deal_value(utility + columns(inducements, cols), columns(trust, cols),
+                                   columns(pp.core.sucker_cost, cols), columns(now.monitoring, cols)) + columns(extra, cols)
 
     return value_of, reservation, inducements
 
 
 def round_offer(state: State, parameters: Parameters, topology: Topology, instructed: np.ndarray,
-                shaped: Mediation, now: mediation.Presence) -> Table:
+                shaped: Mediation, now: mediation.Presence, held: np.ndarray | None = None) -> Table:
     """The proposal of a round and its value to each party, from the delegations' positions ``instructed``.
 
     The offer mixes the compromise :func:`proposal` with the :func:`balanced_offer`
-    in proportion to formulation strength f: o = c + f (b - c).
+    in proportion to formulation strength f: o = c + f (b - c). The search runs
+    only where a round is ``held`` (R,) (everywhere if None); elsewhere the offer
+    is the compromise, which no one uses.
     """
     value_of, reservation, inducements = valuation(state, parameters, topology, instructed, shaped, now)
     pp = parameters.parties
     weights = stakes(pp.priorities, crackdown_costs(parameters, topology, state.n_replications))
-    balanced = balanced_offer(instructed, weights, shaped.formulation, value_of, reservation)
     compromise = proposal(instructed, weights, shaped.bias, shaped.formulation)
+    cols = None if held is None or held.all() else np.flatnonzero(held)
+    balanced = compromise.copy()
+    balanced[:, cols if cols is not None else slice(None)] = balanced_offer(
+        columns(instructed, cols), columns(weights, cols), columns(shaped.formulation, cols),
+        lambda offer: value_of(offer, cols), columns(reservation, cols))
     offer = compromise + shaped.formulation * (balanced - compromise)
     return Table(offer=offer, value=value_of(offer), reservation=reservation, inducements=inducements)
 
@@ -413,7 +430,7 @@ def talk_phase(state: State, parameters: Parameters, topology: Topology, uniform
     instructed, overridden = instructed_positions(uniforms.rows("principal", topology.party_ids),
                                                   pp.delegation.principal_override_prob, ordinary,
                                                   pp.hardline_positions)
-    table = round_offer(state, parameters, topology, instructed, shaped, now)
+    table = round_offer(state, parameters, topology, instructed, shaped, now, held)
     offer, value, reservation, inducements = table.offer, table.value, table.reservation, table.inducements
     actor = topology.party_actor
     accept = held & accepts(uniforms.rows("accept", topology.party_ids), value, reservation,
