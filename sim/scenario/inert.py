@@ -112,6 +112,9 @@ def inert_parameter_warnings(scenario: Scenario) -> list[Warning_]:
             for field in ("declare_prob_on_collapse", "decision_window_days"):
                 warn(base + ("open_war",), p.open_war, field,
                      "no talk round is scheduled, so talks never collapse", when=lambda v: v is not None)
+        if not any(g.host == pid and g.crackdown_issue is not None for g in groups.values()):
+            warn(base, p, "regional_pressure", "the party hosts no armed group with a crackdown_issue "
+                 "(regional pressure acts on the host's crackdown)")
         hosted = [g for g in groups.values() if g.host == p.adversary]
         if not hosted:
             warn(base + ("strikes",), p.strikes, "sanctuary_damage_per_strike",
