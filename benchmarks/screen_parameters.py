@@ -119,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=None, help="default: sweeps/screen_<scenario stem>")
     parser.add_argument("--resume", action="store_true", help="continue a screening already in --out")
+    parser.add_argument("--zeros", choices=("range", "fixed"), default="range",
+                        help="range: sweep zero-valued parameters over their plausible or allowed range (the "
+                        "design then reaches far from the scenario, e.g. full monitoring); fixed: keep them at 0, "
+                        "screening the x0.5..x1.5 neighbourhood of the scenario (the one-at-a-time check covers them)")
     parser.add_argument("--oat", action="store_true",
                         help="also run the one-at-a-time exact check (inert_parameters), integers included")
     parser.add_argument("--oat-replications", type=int, default=1000)
@@ -137,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     integers = [p for p in found.parameters if p.integer]
     floats = [p for p in found.parameters if not p.integer]
     refused = refused_ranges(scenario, floats)
-    swept = [p for p in floats if p.path not in refused]
+    zeros = [p for p in floats if p.value == 0 and p.path not in refused] if args.zeros == "fixed" else []
+    swept = [p for p in floats if p.path not in refused and p not in zeros]
     out = args.out or ROOT / "sweeps" / f"screen_{args.scenario.stem}"
     out.mkdir(parents=True, exist_ok=True)
     sweep_path = out / "sweep.yaml"
@@ -147,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
           f"({sweep.n_points} points x {args.replications} replications, seed {args.seed}, {args.workers} workers)")
     for p in integers:
         print(f"  not in the Morris design (integer): {p.path} = {p.value}")
+    for p in zeros:
+        print(f"  not in the Morris design (--zeros fixed): {p.path} = 0")
     for path, why in refused.items():
         print(f"  not in the Morris design (range breaks a rule): {path}: {why}")
     for path, why in found.skipped:
@@ -169,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     morris = morris_indices(sweep.salib_problem, results, [o for o in OUTCOMES if o in results.columns], columns,
                             num_levels=args.levels, seed=args.seed)
     table = ranked_table(morris, swept)
+    means = ", ".join(f"{OUTCOMES[o]} {results[o].mean():.3g}" for o in OUTCOMES if o in results.columns)
+    print(f"mean over the design's points: {means}")
     csv = out / "screening.csv"
     tmp = csv.with_name(f".{csv.name}.{os.getpid()}.tmp")
     table.to_csv(tmp, index=False)
