@@ -56,8 +56,8 @@ REPLICATIONS, SEED = 1000, 1
 
 @pytest.fixture(scope="module")
 def baseline_inert(baseline) -> list[str]:
-    # About 25 s on 2 idle cores, 50 s on 2 busy ones: 240 runs of 1000 replications.
-    return [p.path for p in inert_parameters(baseline, REPLICATIONS, SEED, workers=2)]
+    # 188 runs of 30 days, then about 95 of 180 days, 1000 replications each: 20-35 s on 2 shared cores.
+    return [p.path for p in inert_parameters(baseline, REPLICATIONS, SEED, workers=2, prescreen_days=30)]
 
 
 @pytest.mark.slow
@@ -167,6 +167,18 @@ def test_the_screening_sweep_file_loads(tmp_path, baseline):
     assert sweep.n_points == 2 * (len(params) - len(refused) + 1)
 
 
+def test_a_shorter_run_is_the_start_of_the_longer_one(baseline):
+    # What lets inert_parameters(prescreen_days=...) take a change within 30 days as a change of the 180-day run.
+    from sim.engine import simulate
+
+    short, full = (simulate(baseline, n_replications=300, seed=SEED, horizon_days=h, trajectory_replications=0,
+                            keep_replications=False) for h in (30, 180))
+    assert (short.status_counts == full.status_counts[:31]).all()
+    for name, series in short.daily_totals.items():
+        assert (series == full.daily_totals[name][:31]).all(), name
+    assert short.status_counts[30].sum() == 300 and full.breakdown_histogram[1:31].sum() > 0
+
+
 # ------------------------------------------------------------------------------------------ detection
 
 
@@ -189,6 +201,16 @@ def test_a_deliberately_inert_parameter_is_found_and_acting_ones_are_not():
     paths = ("mediation.monitoring_restraint", "mediation.leverage_restraint", "actors.rebels.attack_rate_per_day")
     inert = inert_parameters(scenario, 200, SEED, parameters=_params(scenario, *paths))
     assert [p.path for p in inert] == ["mediation.monitoring_restraint"]
+
+
+def test_prescreening_over_fewer_days_finds_the_same_parameters():
+    scenario = _monitoring_scenario(0.0)
+    params = _params(scenario, "mediation.monitoring_restraint", "mediation.leverage_restraint",
+                     "actors.rebels.attack_rate_per_day", "actors.north.strikes.civilian_casualties_per_strike")
+    moves = one_at_a_time(scenario, 200, SEED, parameters=params, prescreen_days=10)
+    assert [m.horizon_days for m in moves if m.changed] == [10, 10, 10]  # each acts within 10 days
+    assert [p.path for p in inert_parameters(scenario, 200, SEED, parameters=params, prescreen_days=10)] == [
+        p.path for p in inert_parameters(scenario, 200, SEED, parameters=params)] == ["mediation.monitoring_restraint"]
 
 
 def test_the_same_parameter_acts_once_a_mediator_monitors():
