@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{outcome.tasks_skipped} resumed); {outcome.replication_days_per_second / 1e6:.2f} M replication-days/s")
     if args.oat:
         t = time.perf_counter()
-        oat = inert_parameters(scenario, args.oat_replications, args.seed, workers=args.workers)
+        oat = inert_parameters(scenario, args.oat_replications, args.seed, workers=args.workers, prescreen_days=30)
         print(f"\none at a time ({args.oat_replications} replications, seed {args.seed}, "
               f"{time.perf_counter() - t:.0f} s): {len(oat)} parameters change no outcome of any replication:")
         for p in oat:
