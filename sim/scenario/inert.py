@@ -147,6 +147,8 @@ def inert_parameter_warnings(scenario: Scenario) -> list[Warning_]:
                    else "engagement.from_day is null and it never joins")
             for field in ("leverage", "monitoring"):
                 warn(base, m, field, f"the mediator is never at the table ({why})")
+            warn(base + ("inducement",), m.inducement, "value", f"the mediator is never at the table ({why})")
+            warn(base + ("last_ditch",), last, "restart_prob", f"the mediator is never at the table ({why})")
         if e.join_after_stalled_rounds is None:
             warn(base + ("engagement",), e, "join_prob",
                  "join_after_stalled_rounds is null, so the mediator never joins", when=lambda v: v is not None)
