@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from .distributions import Distribution, is_distribution
+from .inert import inert_parameter_warnings
 
 _DISTRIBUTION_ADAPTER: TypeAdapter = TypeAdapter(Distribution)
 
@@ -1090,4 +1091,5 @@ class Scenario(Spec):
         mediators = self.actors_with_role("mediator")
         if mediators and not self.talks.calendar:
             warnings.append((("talks", "calendar"), [], "mediators are defined but no talk round is scheduled"))
+        warnings.extend(inert_parameter_warnings(self))
         return warnings
