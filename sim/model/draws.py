@@ -13,7 +13,9 @@ References
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -99,6 +101,70 @@ def negbin_from_uniform(uniform: np.ndarray, mean: np.ndarray | float, dispersio
     flat_r, flat_p = safe_r.ravel(), p.ravel()  # the exact quantile is asked by flat index
     return _panjer_inverse(u, np.where(r > 0, mu, 0.0), zero_mass, (1.0 - p) * safe_r, 1.0 - p,
                            lambda q, i: stats.nbinom.ppf(q, flat_r[i], flat_p[i]))
+
+
+def negbin_sum_from_uniform(uniform: np.ndarray, count: np.ndarray, mean_each: Any, dispersion_each: Any
+                            ) -> np.ndarray:
+    """The sum of ``count`` independent negative binomial draws (mean mu, shape r each), by inversion, shape (R,).
+
+    The sum of n such draws is negative binomial with mean n mu and shape n r, so
+    this equals ``negbin_from_uniform(uniform, count * mean_each, count * dispersion_each)``
+    number for number; with scalar mu and r the law depends on n alone, and each
+    distinct n is inverted once through a table of its CDF (built with the same
+    recurrence, in the same order), which is much cheaper than a search per element.
+    """
+    u = np.asarray(uniform, dtype=float)
+    n = np.asarray(count)
+    if dispersion_each is None:
+        return poisson_from_uniform(u, n * np.asarray(mean_each, dtype=float))
+    if np.ndim(mean_each) or np.ndim(dispersion_each) or u.ndim != 1:
+        return negbin_from_uniform(u, n * np.asarray(mean_each, dtype=float), n * np.asarray(dispersion_each))
+    out = np.zeros(u.shape, dtype=np.int64)
+    mean_each, dispersion_each = np.float64(mean_each), np.float64(dispersion_each)
+    if mean_each <= 0.0 or dispersion_each <= 0.0:
+        return negbin_from_uniform(u, n * mean_each, n * dispersion_each)
+    # Large sums go to scipy's quantile, all in one call, as negbin_from_uniform would send them.
+    large = n * mean_each > _SEARCH_MEAN_LIMIT
+    if large.any():
+        where = np.flatnonzero(large)
+        out[where] = negbin_from_uniform(u[where], n[where] * mean_each, n[where] * dispersion_each)
+    for v in np.unique(n[(n > 0) & ~large]):
+        idx = np.flatnonzero(n == v)
+        mu = np.int64(v) * mean_each
+        r = np.int64(v) * dispersion_each
+        q = u[idx]
+        near_one = q > 1.0 - _ROUNDING_OF_ONE
+        cdf = _negbin_cdf_table(float(mu), float(r), float(q[~near_one].max(initial=0.0)))
+        found = np.searchsorted(cdf, q, side="left")
+        rest = near_one | (found >= cdf.size)
+        out[idx] = found
+        if rest.any():
+            p = r / (r + mu)
+            out[idx[rest]] = stats.nbinom.ppf(q[rest], r, p).astype(np.int64)
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _negbin_table_block(mean: float, shape: float, length: int) -> np.ndarray:
+    p = shape / (shape + mean)
+    zero_mass = np.power(p, shape)
+    a, b = (1.0 - p) * shape, 1.0 - p
+    k = np.arange(1, length, dtype=np.int64)
+    # pmf(k) = pmf(k - 1) (a + b (k - 1)) / k, multiplied in order from pmf(0), then summed in order:
+    # the same floating-point operations as the search in _panjer_inverse.
+    ratio = (a + b * (k - 1)) / k
+    pmf = np.cumprod(np.concatenate(([zero_mass], ratio)))
+    return np.cumsum(pmf)
+
+
+def _negbin_cdf_table(mean: float, shape: float, up_to: float) -> np.ndarray:
+    """The CDF F(0), F(1), ... of a negative binomial, long enough that its last value reaches ``up_to``."""
+    length = 64
+    while True:
+        cdf = _negbin_table_block(mean, shape, length)
+        if cdf[-1] >= up_to or length >= 1 << 16:
+            return cdf
+        length *= 4
 
 
 def _panjer_inverse(u: np.ndarray, mean: np.ndarray, zero_mass: np.ndarray, a: np.ndarray, b: np.ndarray,

@@ -116,6 +116,28 @@ class TrustLedger:
         return _beta_mean(self.prior_cooperation[observer, observed], self.prior_hostility[observer, observed],
                           self.cooperation[observer, observed], self.hostility[observer, observed], self._discount)
 
+    def take(self, cols: np.ndarray) -> TrustLedger:
+        """The ledger of some replications (local indices ``cols``): copies, written back by :meth:`put`."""
+        sub = object.__new__(TrustLedger)
+        n = self.cooperation.shape[-1]
+
+        def cut(x: Any) -> Any:
+            return x[..., cols] if np.ndim(x) and np.shape(x)[-1] == n else x
+
+        sub.prior_cooperation, sub.prior_hostility = self.prior_cooperation[..., cols], self.prior_hostility[..., cols]
+        sub.cooperation, sub.hostility = self.cooperation[..., cols], self.hostility[..., cols]
+        sub._prior_mean = self._prior_mean[..., cols]
+        sub._observed = self._observed.copy()
+        sub.retention, sub._weight, sub._discount = cut(self.retention), cut(self._weight), cut(self._discount)
+        sub.day, sub.reference_day = self.day, self.reference_day
+        return sub
+
+    def put(self, cols: np.ndarray, sub: TrustLedger) -> None:
+        """Write back the evidence a :meth:`take` ledger gathered."""
+        self.cooperation[..., cols] = sub.cooperation
+        self.hostility[..., cols] = sub.hostility
+        self._observed |= sub._observed
+
     def prior(self, observer: Any, observed: Any) -> np.ndarray:
         """The prior mean of ``observer``'s trust in ``observed`` (before any evidence), shapes as :meth:`mean`."""
         return self._prior_mean[observer, observed]

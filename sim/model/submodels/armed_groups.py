@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from ..scatter import add_at
-from ..draws import negbin_from_uniform, poisson_from_uniform
+from ..draws import negbin_from_uniform, negbin_sum_from_uniform, poisson_from_uniform
 from ..parameters import Parameters
 from ..state import State, Topology
 from ..streams import Streams
@@ -120,10 +120,12 @@ def attacks_and_casualties(
         return attacks, poisson_from_uniform(u_casualties, attacks * per_attack)
     attacks = np.empty(u_attacks.shape, dtype=np.int64)
     casualties = np.empty(u_attacks.shape, dtype=np.int64)
+    each = np.asarray(casualties_per_attack, dtype=float)
     for g in range(n_groups):
         attacks[g] = negbin_from_uniform(u_attacks[g], mean[g], attack_dispersion[g])
-        shape = None if casualty_dispersion[g] is None else attacks[g] * np.asarray(casualty_dispersion[g])
-        casualties[g] = negbin_from_uniform(u_casualties[g], attacks[g] * per_attack[g], shape)
+        # One number per group when the mean is not drawn per replication: the table path.
+        mean_each = each[g, 0] if each.ndim == 2 and each.shape[1] == 1 else per_attack[g]
+        casualties[g] = negbin_sum_from_uniform(u_casualties[g], attacks[g], mean_each, casualty_dispersion[g])
     return attacks, casualties
 
 

@@ -28,7 +28,7 @@ References
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -37,6 +37,7 @@ from ..draws import exponential_days, logistic, logit
 from ..scatter import add_at
 from ..parameters import Parameters
 from ..state import State, Topology
+from ..columns import ColumnUniforms, columns_are_unambiguous, put_columns, take_columns
 from ..streams import Streams
 from . import mediation
 from .armed_groups import crackdown_cost
@@ -385,6 +386,15 @@ class TalkRound:
     offer: np.ndarray
     next_round_day: np.ndarray
 
+    def expanded(self, cols: np.ndarray, n: int) -> TalkRound:
+        """The round's events for ``cols`` of ``n`` replications, with nothing held elsewhere."""
+        def widen(x: np.ndarray, fill: Any) -> np.ndarray:
+            full = np.full(x.shape[:-1] + (n,), fill, dtype=x.dtype)
+            full[..., cols] = x
+            return full
+        return TalkRound(**{f.name: widen(getattr(self, f.name), -1 if f.name == "next_round_day" else
+                                          (np.nan if f.name == "offer" else False)) for f in fields(self)})
+
 
 def crackdown_costs(parameters: Parameters, topology: Topology, n_replications: int) -> np.ndarray:
     """Each host's cost per unit of each issue that sets a crackdown on a group it hosts, shape (P, K, R).
@@ -420,6 +430,26 @@ def talk_phase(state: State, parameters: Parameters, topology: Topology, uniform
     held = due & ~paused
     if not held.any():
         return None
+    n = held.size
+    cols = np.flatnonzero(held)
+    if cols.size <= SUBSET_SHARE * n and columns_are_unambiguous(n, topology, parameters):
+        # Few replications hold a round today: hold it on those columns alone, then write them back.
+        sub = take_columns(state, cols, n)
+        out = hold_round(sub, take_columns(parameters, cols, n), topology, ColumnUniforms(uniforms, cols), day,
+                         np.ones(cols.size, dtype=bool))
+        put_columns(state, sub, cols, n)
+        return out.expanded(cols, n)
+    return hold_round(state, parameters, topology, uniforms, day, held)
+
+
+SUBSET_SHARE = 0.25
+"""Below this share of replications holding a round, :func:`talk_phase` works on their columns alone."""
+
+
+def hold_round(state: State, parameters: Parameters, topology: Topology, uniforms: Streams, day: int,
+               held: np.ndarray) -> TalkRound:
+    """The round itself, where ``held`` (R,): see :func:`talk_phase`."""
+    talks, parties, pp, tp = state.talks, state.parties, parameters.parties, parameters.talks
     sessions = talks.next_round_sessions
     now = mediation.presence(state, parameters)
     mp = parameters.mediators
