@@ -760,8 +760,8 @@ def test_stakes_add_the_host_s_crackdown_cost():
                                rtol=RTOL)
 
 
-def line_value(offer):
-    """One issue, ideals 1 (first party) and 0 (second): values o and 1 - o."""
+def line_value(offer, columns=None):
+    """One issue, ideals 1 (first party) and 0 (second): values o and 1 - o (the same whatever the columns)."""
     return np.stack([offer[0], 1.0 - offer[0]])
 
 
@@ -792,9 +792,9 @@ def test_balanced_offer_with_two_issues_equalizes_the_parties_values():
     weights = talks.stakes(k.parameters.parties.priorities, talks.crackdown_costs(k.parameters, k.topology, 1))
     reservation = np.array([[0.47], [0.10]])
 
-    def value_of(offer):
-        (ev_n, ev_s), _ = values_by_hand(offer[:, 0])
-        return np.array([[ev_n], [ev_s]])
+    def value_of(offer, columns=None):
+        # Several tilts are tried at once: one column each, all of the one replication.
+        return np.array([values_by_hand(offer[:, j])[0] for j in range(offer.shape[1])]).T
 
     got = talks.balanced_offer(ideal, weights, np.ones(1), value_of, reservation)
     np.testing.assert_allclose(got[:, 0], balanced_by_hand(1.0), atol=2 * 2.0**-17)

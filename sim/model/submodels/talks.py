@@ -69,18 +69,23 @@ def proposal(ideal: np.ndarray, priorities: np.ndarray, bias: np.ndarray, formul
 
 
 BALANCING_STEPS = 16
-"""Bisection steps of :func:`balanced_offer`: the tilt is found to within 2^-16."""
+"""The tilt of :func:`balanced_offer` is found to within 2^-16, as by 16 bisection steps."""
+BALANCING_BRANCHES = 16
+"""Tilts tried at once per pass: 16 at a time, four passes give the 16 bisection steps."""
 
 
 def balanced_offer(ideal: np.ndarray, weights: np.ndarray, formulation: np.ndarray,
-                   value_of: Callable[[np.ndarray], np.ndarray], reservation: np.ndarray) -> np.ndarray:
+                   value_of: Callable[[np.ndarray, np.ndarray], np.ndarray], reservation: np.ndarray) -> np.ndarray:
     """The offer that leaves both parties the same surplus over their reservation values, shape (K, R).
 
     A formulating mediator searches the proposals between the two sides (the
     :func:`proposal` with tilt t toward the first party and 1 - t toward the
     second) for the tilt at which value - reservation is equal for both: where a
     bargaining range exists the offer lies inside it. The surplus difference is
-    monotone in t, so bisection finds it; t stays at an end if no tilt equalizes.
+    monotone in t, so the root's interval is narrowed by trying 15 evenly spaced
+    tilts at once per pass (the dyadic points bisection would visit: the same
+    answer as 16 bisection steps, in four vectorized passes); t stays at an end if
+    no tilt equalizes.
 
     Parameters
     ----------
@@ -89,18 +94,25 @@ def balanced_offer(ideal: np.ndarray, weights: np.ndarray, formulation: np.ndarr
         Stakes (:func:`stakes`).
     formulation : ndarray, shape (R,)
     value_of : callable
-        Offer (K, R) -> each party's value (2, R).
+        (offer (K, L), columns (L,) of the R replications) -> each party's value (2, L).
     reservation : ndarray, shape (2, R)
     """
-    low = np.zeros(reservation.shape[1])
-    high = np.ones(reservation.shape[1])
-    for _ in range(BALANCING_STEPS):
-        tilt = 0.5 * (low + high)
-        surplus = value_of(proposal(ideal, weights, np.stack([tilt, 1.0 - tilt]), formulation)) - reservation
-        first_behind = surplus[0] < surplus[1]
-        low = np.where(first_behind, tilt, low)
-        high = np.where(first_behind, high, tilt)
-    tilt = 0.5 * (low + high)
+    n = reservation.shape[1]
+    low, width = np.zeros(n), 1.0
+    steps = np.arange(1, BALANCING_BRANCHES, dtype=float)[:, None]  # (B - 1, 1)
+    repeat = np.tile(np.arange(n), BALANCING_BRANCHES - 1)
+    ideal_r, weights_r = ideal[..., repeat], weights[..., repeat]
+    formulation_r = formulation[repeat] if np.ndim(formulation) else formulation
+    reservation_r = reservation[:, repeat]
+    passes = round(BALANCING_STEPS / np.log2(BALANCING_BRANCHES))
+    for _ in range(passes):
+        width /= BALANCING_BRANCHES
+        tilt = (low + steps * width).ravel()
+        surplus = value_of(proposal(ideal_r, weights_r, np.stack([tilt, 1.0 - tilt]), formulation_r),
+                           repeat) - reservation_r
+        behind = (surplus[0] < surplus[1]).reshape(BALANCING_BRANCHES - 1, n)
+        low = low + behind.sum(axis=0) * width
+    tilt = low + 0.5 * width
     return proposal(ideal, weights, np.stack([tilt, 1.0 - tilt]), formulation)
 
 
@@ -355,7 +367,7 @@ def round_offer(state: State, parameters: Parameters, topology: Topology, instru
     balanced = compromise.copy()
     balanced[:, cols if cols is not None else slice(None)] = balanced_offer(
         columns(instructed, cols), columns(weights, cols), columns(shaped.formulation, cols),
-        lambda offer: value_of(offer, cols), columns(reservation, cols))
+        lambda offer, which: value_of(offer, which if cols is None else cols[which]), columns(reservation, cols))
     offer = compromise + shaped.formulation * (balanced - compromise)
     return Table(offer=offer, value=value_of(offer), reservation=reservation, inducements=inducements)
 
