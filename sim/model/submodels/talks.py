@@ -71,7 +71,9 @@ def proposal(ideal: np.ndarray, priorities: np.ndarray, bias: np.ndarray, formul
 BALANCING_STEPS = 16
 """The tilt of :func:`balanced_offer` is found to within 2^-16, as by 16 bisection steps."""
 BALANCING_BRANCHES = 16
-"""Tilts tried at once per pass: 16 at a time, four passes give the 16 bisection steps."""
+"""Intervals per pass where few replications search: 15 tilts at once, four passes give the 16 bisection steps."""
+WIDE_SEARCH_BELOW = 512
+"""Replications searching at most this many use the many-tilt passes; more use bisection (2 intervals a pass)."""
 
 
 def balanced_offer(ideal: np.ndarray, weights: np.ndarray, formulation: np.ndarray,
@@ -98,19 +100,21 @@ def balanced_offer(ideal: np.ndarray, weights: np.ndarray, formulation: np.ndarr
     reservation : ndarray, shape (2, R)
     """
     n = reservation.shape[1]
+    # Many tilts at once pay off where few replications search; for many, plain bisection does less work.
+    branches = BALANCING_BRANCHES if n <= WIDE_SEARCH_BELOW else 2
     low, width = np.zeros(n), 1.0
-    steps = np.arange(1, BALANCING_BRANCHES, dtype=float)[:, None]  # (B - 1, 1)
-    repeat = np.tile(np.arange(n), BALANCING_BRANCHES - 1)
+    steps = np.arange(1, branches, dtype=float)[:, None]  # (B - 1, 1)
+    repeat = np.tile(np.arange(n), branches - 1)
     ideal_r, weights_r = ideal[..., repeat], weights[..., repeat]
     formulation_r = formulation[repeat] if np.ndim(formulation) else formulation
     reservation_r = reservation[:, repeat]
-    passes = round(BALANCING_STEPS / np.log2(BALANCING_BRANCHES))
+    passes = round(BALANCING_STEPS / np.log2(branches))
     for _ in range(passes):
-        width /= BALANCING_BRANCHES
+        width /= branches
         tilt = (low + steps * width).ravel()
         surplus = value_of(proposal(ideal_r, weights_r, np.stack([tilt, 1.0 - tilt]), formulation_r),
                            repeat) - reservation_r
-        behind = (surplus[0] < surplus[1]).reshape(BALANCING_BRANCHES - 1, n)
+        behind = (surplus[0] < surplus[1]).reshape(branches - 1, n)
         low = low + behind.sum(axis=0) * width
     tilt = low + 0.5 * width
     return proposal(ideal, weights, np.stack([tilt, 1.0 - tilt]), formulation)
