@@ -203,3 +203,29 @@ def test_sweep_exponent_values_are_numbers() -> None:
     sweep = load_sweep(write("sw.yaml", sweep_text(
         parameters="[{path: ceasefire.background_breakdown_prob_per_day, values: [5e-4, 1e-3]}]")))
     assert sweep.points == [(5e-4,), (1e-3,)]
+
+
+def test_a_third_party_is_refused_with_a_located_error() -> None:
+    # The model is a dyad: a third state is refused where it is declared, not accepted silently.
+    text = MINIMAL.replace(
+        "  rebels:",
+        "  east: {role: party, name: East, adversary: north, priorities: {sanctuaries: 1}, "
+        "positions: {sanctuaries: 0.5}}\n  rebels:")
+    [e] = errors(write("s.yaml", text))
+    assert e.startswith("s.yaml:9:16: ")  # the line and column of the third party's role
+    assert "actors.east.role: party: the model has exactly two parties (north, south)" in e
+    assert "as a mediator" in e
+
+
+def test_an_expiry_needs_exactly_one_of_day_or_date_and_a_date_after_the_start() -> None:
+    [both] = errors(write("a.yaml", MINIMAL + "ceasefire: {expiry: {day: 30, date: 2025-11-30}}\n"))
+    assert both.startswith("a.yaml:12:") and "ceasefire.expiry: " in both
+    assert both.endswith("give exactly one of day or date")
+    [early] = errors(write("b.yaml", MINIMAL + "ceasefire: {expiry: {date: 2025-10-01}}\n"))
+    assert "ceasefire.expiry.date: 2025-10-01: is day -18" in early
+
+
+def test_an_incident_victim_must_be_a_party() -> None:
+    [e] = errors(write("s.yaml", MINIMAL + "ceasefire: {incidents: {mine: {victim: rebels, rate_per_day: 0.01}}}\n"))
+    assert e.startswith("s.yaml:12:40: ")
+    assert "ceasefire.incidents.mine.victim: rebels: is not a defined party; defined: north, south" in e
