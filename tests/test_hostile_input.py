@@ -222,7 +222,7 @@ def test_an_expiry_needs_exactly_one_of_day_or_date_and_a_date_after_the_start()
     assert both.startswith("a.yaml:12:") and "ceasefire.expiry: " in both
     assert both.endswith("give exactly one of day or date")
     [early] = errors(write("b.yaml", MINIMAL + "ceasefire: {expiry: {date: 2025-10-01}}\n"))
-    assert "ceasefire.expiry.date: 2025-10-01: is day -18" in early
+    assert "ceasefire.expiry.date: '2025-10-01': is day -18; the expiry must fall within days 1..3650" in early
 
 
 def test_an_incident_victim_must_be_a_party() -> None:
