@@ -65,7 +65,7 @@ def extend_chain(chain: np.ndarray, seen: np.ndarray, event: str, where: np.ndar
     Parameters
     ----------
     chain : ndarray of int64, shape (R,)
-        Base-8 codes of the episode's events so far.
+        Base-16 codes of the episode's events so far.
     seen : ndarray of int64, shape (R,)
         Bit set of the event types in ``chain``.
 
