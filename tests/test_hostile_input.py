@@ -229,3 +229,13 @@ def test_an_incident_victim_must_be_a_party() -> None:
     [e] = errors(write("s.yaml", MINIMAL + "ceasefire: {incidents: {mine: {victim: rebels, rate_per_day: 0.01}}}\n"))
     assert e.startswith("s.yaml:12:40: ")
     assert "ceasefire.incidents.mine.victim: rebels: is not a defined party; defined: north, south" in e
+
+
+def test_a_mediator_that_comes_only_by_joining_is_written_never() -> None:
+    # Under extends, null deletes an inherited value (so from_day would fall back to day 0): `never` says it.
+    moved = MINIMAL.replace("talks:", "  broker: {role: mediator, name: Broker, engagement: {from_day: soon}}\ntalks:")
+    [e] = errors(write("s.yaml", moved))
+    assert "actors.broker.engagement.from_day: soon: expected a number or a distribution" in e
+    assert "or expected 'never'" in e
+    fine = moved.replace("from_day: soon", "from_day: never, join_after_stalled_rounds: 2")
+    assert sim.load_scenario(write("t.yaml", fine), warn=False).actors["broker"].engagement.start_day is None

@@ -35,8 +35,7 @@ def base_data() -> dict[str, Any]:
 
     north = party("North", "south", 1.0)
     north["strikes"] = {"sanctuary_damage_per_strike": 0.05}  # south hosts the rebels
-    north["open_war"] = {"threatened": True, "strike_boost": 0.5, "declare_prob_on_collapse": 0.3,
-                         "decision_window_days": 14}
+    north["open_war"] = {"threatened": True, "strike_boost": 0.5, "threat_boost": 1.5}
     return {
         "name": "inert warnings",
         "start_date": "2025-01-01",
@@ -47,16 +46,21 @@ def base_data() -> dict[str, Any]:
             "south": party("South", "north", 0.2),
             "rebels": {"role": "armed_group", "name": "Rebels", "host": "south", "target": "north",
                        "crackdown_issue": "security", "ideological_alignment": 0.5, "crackdown_effect_per_day": 0.02,
-                       "decree_multiplier": 2.0, "sanctuary_recovery_half_life_days": 30.0},
+                       "decree_multiplier": 2.0, "sanctuary_recovery_half_life_days": 30.0,
+                       "positions": {"security": 0.0}, "grievance_sensitivity": 1.0, "signing_surge": 0.5,
+                       "signing_window_days": 14},
             "un": {"role": "mediator", "name": "UN", "style": "facilitation", "leverage": 0.3, "monitoring": 0.2,
                    "inducement": {"value": 0.1, "issue": "aid"}, "engagement": {"from_day": 0},
                    "last_ditch": {"restart_prob": 0.5, "restart_delay_days": 7, "new_venue": True}},
             "big": {"role": "mediator", "name": "Big Power", "style": "manipulation", "leverage": 0.4,
                     "engagement": {"from_day": None, "join_after_stalled_rounds": 2, "join_prob": 0.5}},
         },
-        "talks": {"calendar": [{"day": 5}, {"day": 10}], "max_stalled_rounds": 3, "acceptance_temperature": 0.05,
-                  "walkout_margin": 0.1, "progress_per_round": 0.15, "walkout_setback": 0.5, "new_venue_bonus": 0.05,
+        "talks": {"calendar": [{"day": 5}, {"day": 10}], "acceptance_temperature": 0.05,
+                  "walkout_margin": 0.1, "progress_per_session": 0.15, "walkout_setback": 0.5, "new_venue_bonus": 0.05,
                   "manipulation_weight": 0.15},
+        "ceasefire": {"attacks_count_as_violations": "attributed", "attribution_prob_per_attack": 0.05,
+                      "incidents": {"mine": {"victim": "north", "rate_per_day": 0.01, "suspension_prob": 0.2,
+                                             "resumption_days": 10.0, "casualties_mean": 2.0}}},
         "mediation": {"leverage_restraint": 1.5, "monitoring_restraint": 1.5, "inducement_restraint": 4.0,
                       "agreement_restraint": 1.0},
         "trust_learning": {"walkout_evidence": 0.5, "talk_evidence": 0.3, "decree_evidence": 5.0,
@@ -93,10 +97,16 @@ def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
 
 # (warned path, edits that make it inert, edits on top of those that let it act again, words of the reason)
 CASES = [
-    ("actors.north.delegation.principal_override_prob", [_set("actors.north.hardline_positions", {})],
+    ("actors.north.delegation.principal_override_prob",
+     [_set("actors.north.hardline_positions", {}), _set("actors.north.delegation.concession_per_round", 0.0)],
      [_set("actors.north.hardline_positions", {"aid": 0.0})], "no hardline position differs"),
     ("actors.north.delegation.principal_override_prob",
-     [_set("actors.north.hardline_positions", {"security": 1.0})], [], "no hardline position differs"),
+     [_set("actors.north.hardline_positions", {"security": 1.0}), _set("actors.north.delegation.concession_per_round", 0)],
+     [_set("actors.north.delegation.concession_per_round", 0.1)], "concedes nothing"),
+    ("actors.north.trust.rebels.initial", [_set("actors.north.trust", {"rebels": {"initial": 0.1}})], [],
+     "never reads north's trust in rebels"),
+    ("actors.north.trust.un.certainty", [_set("actors.north.trust", {"un": {"initial": 0.6, "certainty": 10}})], [],
+     "only the initial trust counts"),
     ("mediation.monitoring_restraint", [_set("actors.un.monitoring", 0.0)],
      [_set("actors.big.monitoring", {"dist": "uniform", "low": 0.0, "high": 0.2})], "no mediator has monitoring > 0"),
     ("mediation.inducement_restraint", [_set("actors.un.inducement.value", 0.0)],
@@ -120,8 +130,18 @@ CASES = [
      [_set("actors.north.decree.fixed_day", 50)], "beyond the horizon"),
     ("actors.north.open_war.strike_boost", [_set("actors.north.open_war.threatened", False)],
      [_set("actors.north.open_war.threatened", True)], "threatened is false"),
-    ("actors.north.open_war.decision_window_days", [_set("actors.north.open_war.threatened", False)],
+    ("actors.north.open_war.threat_boost", [_set("actors.north.open_war.threatened", False)],
      [_set("actors.north.open_war.threatened", True)], "threatened is false"),
+    ("actors.rebels.grievance_sensitivity", [_set("actors.rebels.positions", {})],
+     [_set("actors.rebels.positions", {"aid": 0.0})], "states no positions"),
+    ("actors.rebels.signing_window_days", [_set("actors.rebels.signing_surge", 0.0)],
+     [_set("actors.rebels.signing_surge", 0.1)], "signing_surge is 0"),
+    ("ceasefire.attribution_prob_per_attack", [_set("ceasefire.attacks_count_as_violations", "never")],
+     [_set("ceasefire.attacks_count_as_violations", "attributed")], "not 'attributed'"),
+    ("ceasefire.incidents.mine.suspension_prob", [_set("ceasefire.incidents.mine.rate_per_day", 0.0)],
+     [_set("ceasefire.incidents.mine.rate_per_day", 0.001)], "rate_per_day is 0"),
+    ("ceasefire.incidents.mine.resumption_days", [_set("ceasefire.incidents.mine.suspension_prob", 0.0)],
+     [_set("ceasefire.incidents.mine.suspension_prob", 0.5)], "suspension_prob is 0"),
     ("actors.north.regional_pressure", [_set("actors.north.regional_pressure", 0.3)],
      [_set("actors.rebels.host", "north"), _set("actors.rebels.target", "south")], "hosts no armed group"),
     ("actors.south.regional_pressure", [_set("actors.south.regional_pressure", 0.3),
@@ -138,10 +158,10 @@ CASES = [
      [_set("actors.north.strikes.sanctuary_damage_per_strike", 0.01)], "damages the sanctuary"),
     ("actors.south.strikes.sanctuary_damage_per_strike", [_set("actors.south.strikes", {"sanctuary_damage_per_strike": 0.1})],
      [_set("actors.rebels.host", "north"), _set("actors.rebels.target", "south")], "hosts no armed group"),
-    ("talks.progress_per_round", [_set("talks.calendar", [])], [_set("talks.calendar", [{"day": 3}])],
+    ("talks.progress_per_session", [_set("talks.calendar", [])], [_set("talks.calendar", [{"day": 3}])],
      "no talk round is scheduled"),
-    ("talks.max_stalled_rounds", [_set("talks.calendar", [])], [_set("talks.calendar", [{"day": 3}])],
-     "no talk round is scheduled"),
+    ("actors.rebels.grievance_sensitivity", [_set("talks.calendar", [])], [_set("talks.calendar", [{"day": 3}])],
+     "nothing is ever offered"),
     ("actors.south.delegation.walkout_propensity", [_set("talks.calendar", [])],
      [_set("talks.calendar", [{"day": 3}])], "no talk round is scheduled"),
     ("trust_learning.walkout_evidence", [_set("talks.calendar", [])], [_set("talks.calendar", [{"day": 3}])],
@@ -206,33 +226,31 @@ def test_the_warnings_are_semantic_warnings_located_in_the_file(tmp_path: Path):
             "no mediator has monitoring > 0") in messages
 
 
+MEDIATORS = ("qatar", "turkey", "china", "us")
+# Nothing a party observes is about a mediator (only the initial trust in one counts); nobody reads Pakistan's
+# trust in the TTP and BLA nor the TTP's in Pakistan; every trust the rules read is listed, so the default
+# is never used.
+UNREAD_TRUST = {f"actors.{p}.trust.{m}.certainty" for p in ("pakistan", "afghan_taliban") for m in MEDIATORS} | {
+    f"actors.{a}.trust.{b}.{f}" for a, b in (("pakistan", "ttp"), ("pakistan", "bla"), ("ttp", "pakistan"))
+    for f in ("initial", "certainty")} | {"default_trust.initial", "default_trust.certainty"}
+NO_MONITORING, NO_INDUCEMENT = "mediation.monitoring_restraint", "mediation.inducement_restraint"
 SHIPPED = {
-    # Pakistan keeps its ordinary positions when overridden (hardline_positions: {}).
-    "pakistan_afghanistan_2025.yaml": {
-        "actors.pakistan.delegation.principal_override_prob", "mediation.monitoring_restraint",
-        "mediation.inducement_restraint"},
-    "pakistan_afghanistan_2025_china_guarantor.yaml": {
-        "actors.pakistan.delegation.principal_override_prob", "mediation.inducement_restraint"},
-    "pakistan_afghanistan_2025_jihad_decree.yaml": {
-        "actors.pakistan.delegation.principal_override_prob", "mediation.monitoring_restraint",
-        "mediation.inducement_restraint"},
-    # `from_day: null` under extends deletes the key, so Saudi Arabia sits at the table from day 0 (the default).
-    "pakistan_afghanistan_2025_new_venue.yaml": {
-        "actors.pakistan.delegation.principal_override_prob", "mediation.monitoring_restraint",
-        "mediation.inducement_restraint", "actors.saudi_arabia.engagement.join_prob"},
+    "pakistan_afghanistan_2025.yaml": UNREAD_TRUST | {NO_MONITORING, NO_INDUCEMENT},
+    "pakistan_afghanistan_2025_china_guarantor.yaml": UNREAD_TRUST | {NO_INDUCEMENT},
+    "pakistan_afghanistan_2025_jihad_decree.yaml": UNREAD_TRUST | {NO_MONITORING, NO_INDUCEMENT},
+    # Saudi Arabia joins only after stalled rounds (`from_day: never`), so its join_prob acts.
+    "pakistan_afghanistan_2025_new_venue.yaml": UNREAD_TRUST | {NO_MONITORING, NO_INDUCEMENT} | {
+        f"actors.{p}.trust.saudi_arabia.certainty" for p in ("pakistan", "afghan_taliban")},
     # Without mediators every mediation and mediator-scaled number is inert.
-    "pakistan_afghanistan_2025_no_mediation.yaml": {
-        "actors.pakistan.delegation.principal_override_prob", "trust_learning.talk_evidence",
-        "talks.new_venue_bonus", "talks.manipulation_weight", "mediation.leverage_restraint",
-        "mediation.monitoring_restraint", "mediation.inducement_restraint"},
-    "pakistan_afghanistan_2025_open_war.yaml": {
-        "actors.pakistan.delegation.principal_override_prob", "mediation.monitoring_restraint",
-        "mediation.inducement_restraint"},
+    "pakistan_afghanistan_2025_no_mediation.yaml": {t for t in UNREAD_TRUST if not t.endswith(
+        tuple(f"{m}.certainty" for m in MEDIATORS))} | {
+        NO_MONITORING, NO_INDUCEMENT, "mediation.leverage_restraint", "talks.manipulation_weight",
+        "talks.new_venue_bonus", "trust_learning.talk_evidence"},
+    "pakistan_afghanistan_2025_open_war.yaml": UNREAD_TRUST | {NO_MONITORING, NO_INDUCEMENT},
     # The US sits at the table from day 0 and its join threshold is deleted: its join_prob cannot act.
-    "pakistan_afghanistan_2025_us_inducements.yaml": {
-        "actors.pakistan.delegation.principal_override_prob", "actors.us.engagement.join_prob",
-        "mediation.monitoring_restraint"},
-    "thailand_cambodia_2025.yaml": {"actors.cambodia.delegation.principal_override_prob"},
+    "pakistan_afghanistan_2025_us_inducements.yaml": UNREAD_TRUST | {NO_MONITORING, "actors.us.engagement.join_prob"},
+    "thailand_cambodia_2025.yaml": {f"actors.{p}.trust.{m}.certainty" for p in ("thailand", "cambodia")
+                                    for m in ("malaysia", "us", "china")},
 }
 
 

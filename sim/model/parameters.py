@@ -420,7 +420,7 @@ def _mediator_parameters(specs: list[Mediator], paths: list[str], party_ids: lis
         inducement_issue=optional([None if m.inducement.issue is None else issue_index[m.inducement.issue]
                                    for m in specs]),
         inducement_conditional=np.array([m.inducement.conditional_on_compliance for m in specs], dtype=bool),
-        engaged_from_day=whole_rows([m.engagement.from_day for m in specs],
+        engaged_from_day=whole_rows([m.engagement.start_day for m in specs],
                                     [f"{p}.engagement.from_day" for p in paths], sampler),
         join_after_stalled_rounds=whole_rows([m.engagement.join_after_stalled_rounds for m in specs],
                                              [f"{p}.engagement.join_after_stalled_rounds" for p in paths], sampler),

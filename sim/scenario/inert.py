@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 
 Warning_ = tuple[tuple, Any, str]
 
-TALK_FIELDS = ("max_stalled_rounds", "acceptance_temperature", "walkout_margin", "progress_per_round",
-               "walkout_setback", "new_venue_bonus", "manipulation_weight")
+TALK_FIELDS = ("acceptance_temperature", "walkout_margin", "progress_per_session", "walkout_setback",
+               "new_venue_bonus", "manipulation_weight", "agreement_strength", "proposal_interval_days",
+               "restart_fatigue")
 """Fields of ``talks`` that act only at a talk round."""
 
 
@@ -36,6 +37,11 @@ def may_be_positive(value: Any) -> bool:
     if is_distribution(value):
         return value.support()[1] > 0
     return bool(value > 0)
+
+
+def lowest(value: Any) -> Any:
+    """A number, or the lower end of a distribution's support (None stays None)."""
+    return value.support()[0] if is_distribution(value) else value
 
 
 def _differs_from(value: Any, reference: float) -> bool:
@@ -50,8 +56,11 @@ def _set(spec: Any, field: str) -> bool:
     return field in spec.model_fields_set
 
 
-def inert_parameter_warnings(scenario: Scenario) -> list[Warning_]:
+def inert_parameter_warnings(scenario: Scenario, *, include_defaults: bool = False) -> list[Warning_]:
     """Values of ``scenario`` that cannot act, as (path, value, message) like ``Scenario.semantic_warnings``.
+
+    With ``include_defaults``, values left at their schema defaults are reported too (the screening uses
+    this to tell parameters a scenario cannot use from those the model fails to use).
 
     Returns
     -------
@@ -62,7 +71,8 @@ def inert_parameter_warnings(scenario: Scenario) -> list[Warning_]:
 
     def warn(path: tuple, spec: Any, field: str, why: str, *, when: Any = may_be_positive) -> None:
         value = getattr(spec, field)
-        if _set(spec, field) and when(value):
+        # Written values are reported where they would act if the mechanism could; with defaults, every value.
+        if include_defaults or (_set(spec, field) and when(value)):
             found.append((path + (field,), value, f"cannot act: {why}"))
 
     actors = scenario.actors
@@ -74,28 +84,30 @@ def inert_parameter_warnings(scenario: Scenario) -> list[Warning_]:
 
     def ever_engaged(m: Any) -> bool:
         e = m.engagement
-        starts = e.from_day is not None and e.from_day <= horizon
+        starts = e.start_day is not None and lowest(e.start_day) <= horizon
         return starts or (e.join_after_stalled_rounds is not None and rounds and may_be_positive(e.join_prob))
 
     present = {k: m for k, m in mediators.items() if ever_engaged(m)}
 
     def can_decree(p: Any) -> bool:
         d = p.decree
-        fixed = d.fixed_day is not None and d.fixed_day <= horizon
+        fixed = d.fixed_day is not None and lowest(d.fixed_day) <= horizon
         return fixed or may_be_positive(d.hazard_per_day) or (
             may_be_positive(d.resentment_weight) and may_be_positive(p.domestic.resentment_per_civilian_casualty))
 
     # ----------------------------------------------------------------- parties
     for pid, p in parties.items():
         base = ("actors", pid)
-        if not any(p.hardline_positions.get(k, v) != v for k, v in p.positions.items()):
+        if not any(p.hardline_positions.get(k, v) != v for k, v in p.positions.items()) and not may_be_positive(
+                p.delegation.concession_per_round):
             warn(base + ("delegation",), p.delegation, "principal_override_prob",
-                 "no hardline position differs from the party's positions, so an override changes nothing")
+                 "no hardline position differs from the party's positions and it concedes nothing, so an "
+                 "override changes nothing")
         if not rounds:
             for field in ("principal_override_prob", "walkout_propensity"):
                 warn(base + ("delegation",), p.delegation, field, "no talk round is scheduled")
         d = p.decree
-        if d.fixed_day is not None and d.fixed_day > horizon:
+        if d.fixed_day is not None and lowest(d.fixed_day) > horizon:
             found.append((base + ("decree", "fixed_day"), d.fixed_day,
                           f"cannot act: beyond the horizon ({horizon} days)"))
         if not can_decree(p):
@@ -105,13 +117,10 @@ def inert_parameter_warnings(scenario: Scenario) -> list[Warning_]:
             warn(base + ("decree",), d, "resentment_weight",
                  "domestic.resentment_per_civilian_casualty is 0, so resentment stays 0")
         if not p.open_war.threatened:
-            for field in ("strike_boost", "declare_prob_on_collapse", "decision_window_days"):
+            # Open war itself is every party's daily decision; only the threat's own terms need a threat.
+            for field in ("strike_boost", "threat_boost"):
                 warn(base + ("open_war",), p.open_war, field, "open_war.threatened is false",
                      when=lambda v: v is not None)
-        elif not rounds:
-            for field in ("declare_prob_on_collapse", "decision_window_days"):
-                warn(base + ("open_war",), p.open_war, field,
-                     "no talk round is scheduled, so talks never collapse", when=lambda v: v is not None)
         if not any(g.host == pid and g.crackdown_issue is not None for g in groups.values()):
             warn(base, p, "regional_pressure", "the party hosts no armed group with a crackdown_issue "
                  "(regional pressure acts on the host's crackdown)")
@@ -123,6 +132,12 @@ def inert_parameter_warnings(scenario: Scenario) -> list[Warning_]:
     # ----------------------------------------------------------------- armed groups
     for gid, g in groups.items():
         base = ("actors", gid)
+        if not g.positions:
+            warn(base, g, "grievance_sensitivity", "the group states no positions, so no stake can be traded away")
+        elif not rounds:
+            warn(base, g, "grievance_sensitivity", "no talk round is scheduled, so nothing is ever offered")
+        if not may_be_positive(g.signing_surge):
+            warn(base, g, "signing_window_days", "signing_surge is 0", when=lambda v: v is not None)
         if g.crackdown_issue is None:
             for field in ("crackdown_effect_per_day", "ideological_alignment"):
                 warn(base, g, field, "the group has no crackdown_issue")
@@ -143,8 +158,8 @@ def inert_parameter_warnings(scenario: Scenario) -> list[Warning_]:
         base = ("actors", mid)
         e, last = m.engagement, m.last_ditch
         if mid not in present:
-            why = ("engagement.from_day is beyond the horizon" if e.from_day is not None
-                   else "engagement.from_day is null and it never joins")
+            why = ("engagement.from_day is beyond the horizon" if e.start_day is not None
+                   else f"engagement.from_day is {e.from_day or 'null'} and it never joins")
             for field in ("leverage", "monitoring"):
                 warn(base, m, field, f"the mediator is never at the table ({why})")
             warn(base + ("inducement",), m.inducement, "value", f"the mediator is never at the table ({why})")
@@ -152,7 +167,7 @@ def inert_parameter_warnings(scenario: Scenario) -> list[Warning_]:
         if e.join_after_stalled_rounds is None:
             warn(base + ("engagement",), e, "join_prob",
                  "join_after_stalled_rounds is null, so the mediator never joins", when=lambda v: v is not None)
-        elif e.from_day == 0:
+        elif e.start_day is not None and not _differs_from(e.start_day, 0.0):
             warn(base + ("engagement",), e, "join_prob",
                  "the mediator is at the table from day 0, so it never needs to join", when=lambda v: v is not None)
         if not may_be_positive(last.restart_prob):
@@ -161,6 +176,41 @@ def inert_parameter_warnings(scenario: Scenario) -> list[Warning_]:
             warn(base + ("last_ditch",), last, "new_venue", "last_ditch.restart_prob is 0", when=bool)
         elif not rounds:
             warn(base + ("last_ditch",), last, "restart_prob", "no talk round is scheduled, so talks never collapse")
+
+    # ----------------------------------------------------------------- trust nobody reads
+    # The rules read a party's trust in its adversary and in the mediators, and a group's trust in its host;
+    # nothing is ever observed about a mediator, so only the initial value of trust in one counts.
+    def read(observer: str, observed: str) -> str:
+        a = actors[observer]
+        if a.role == "party" and observed == a.adversary:
+            return "all"
+        if a.role == "party" and observed in mediators:
+            return "initial"
+        if a.role == "armed_group" and observed == a.host and may_be_positive(a.betrayal_sensitivity):
+            return "all"  # read only as the trust the group lost in its host
+        return "none"
+
+    listed_everywhere = True
+    for aid, a in actors.items():
+        for other in actors:
+            if other == aid:
+                continue
+            if read(aid, other) != "none" and other not in a.trust:
+                listed_everywhere = False
+        for other, t in a.trust.items():
+            base = ("actors", aid, "trust", other)
+            kind = read(aid, other)
+            if kind == "none":
+                for field in ("initial", "certainty"):
+                    warn(base, t, field, f"the model never reads {aid}'s trust in {other}",
+                         when=lambda v: v is not None)
+            elif kind == "initial":
+                warn(base, t, "certainty", f"nothing {aid} observes is about the mediator {other}, so only the "
+                     "initial trust counts", when=lambda v: v is not None)
+    if listed_everywhere:
+        for field in ("initial", "certainty"):
+            warn(("default_trust",), scenario.default_trust, field,
+                 "every trust the model reads is listed by its actor", when=lambda v: v is not None)
 
     # ----------------------------------------------------------------- whole scenario
     mediation, learning, talks = scenario.mediation, scenario.trust_learning, scenario.talks
@@ -186,6 +236,19 @@ def inert_parameter_warnings(scenario: Scenario) -> list[Warning_]:
         if not any(m.style == "facilitation" for m in at_table):
             warn(("trust_learning",), learning, "talk_evidence",
                  "no mediator at the table has the facilitation style, and talk evidence is scaled by facilitation")
+    rules = scenario.ceasefire
+    if rules.attacks_count_as_violations != "attributed" and groups:
+        warn(("ceasefire",), rules, "attribution_prob_per_attack",
+             f"attacks_count_as_violations is {rules.attacks_count_as_violations!r}, not 'attributed'",
+             when=lambda v: v is not None)
+    for kind, incident in rules.incidents.items():
+        if not may_be_positive(incident.rate_per_day):
+            for field in ("casualties_mean", "suspension_prob", "resumption_days"):
+                warn(("ceasefire", "incidents", kind), incident, field, "its rate_per_day is 0",
+                     when=lambda v: v is not None)
+        elif not may_be_positive(incident.suspension_prob):
+            warn(("ceasefire", "incidents", kind), incident, "resumption_days", "its suspension_prob is 0",
+                 when=lambda v: v is not None)
     if not any(can_decree(p) for p in parties.values()):
         warn(("trust_learning",), learning, "decree_evidence", "no party can ever issue a decree")
     if not rounds or not any(g.crackdown_issue is not None for g in groups.values()):

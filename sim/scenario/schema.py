@@ -578,11 +578,17 @@ class ArmedGroup(Spec):
 class EngagementSpec(Spec):
     """When a mediator is at the table."""
 
-    from_day: Number | None = quantity(
+    from_day: Number | Literal["never"] | None = quantity(
         0.0, unit="days", ge=0.0, le=3650.0,
         doc="Day from which the mediator is engaged (0 = from the start; rounded, may be drawn per replication); "
-        "null = only by joining.",
+        "never (or null in a file that extends none) = only by joining. In a file that extends another, null "
+        "deletes the inherited value and so means the default, day 0: write never.",
     )
+    @property
+    def start_day(self) -> Any:
+        """``from_day`` as a number or distribution, or None when the mediator comes only by joining."""
+        return None if self.from_day == "never" else self.from_day
+
     join_after_stalled_rounds: Number | None = quantity(
         None, unit="rounds", ge=1.0, le=1000.0,
         doc="Consecutive failed rounds after which the mediator may join (rounded; may be drawn per "

@@ -175,7 +175,7 @@ def _leaf(keys: Key, value: Any, bounds: tuple[float | None, float | None], plau
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return
     lo_bound, hi_bound = bounds
-    if integer and _is_day(keys):
+    if _is_day(keys):
         # Days beyond the horizon never come; the schema bounds days by the horizon through a cross-field rule.
         hi_bound = horizon if hi_bound is None else min(hi_bound, horizon)
     if value != 0:
@@ -200,6 +200,7 @@ def _leaf(keys: Key, value: Any, bounds: tuple[float | None, float | None], plau
 
 
 def _is_day(keys: Key) -> bool:
+    """A day of the run (not a duration): ``day``, ``*_day`` and ``from_day``."""
     last = str(keys[-1])
     return last == "day" or last.endswith("_day")
 
