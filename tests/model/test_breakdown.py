@@ -57,13 +57,6 @@ def per_party(north, south):
                                         np.atleast_1d(np.asarray(south, dtype=float))))
 
 
-def talks_per_replication(k):
-    """handbuilt.kernel builds the talks from the scenario's calendar (C,), not the per-replication schedule
-    (C, R), so ``talks.active`` comes out 0-d; give it its (R,) shape before setting it per replication."""
-    k.state.talks.active = np.broadcast_to(k.state.talks.active, (k.state.n_replications,)).copy()
-    return k
-
-
 # ----------------------------------------------------------------------------- open war
 
 def test_open_war_log_odds_adds_every_term():
@@ -108,7 +101,7 @@ def test_each_open_war_term_moves_the_boundary(term):
         k.state.trust.observe(NORTH, SOUTH, hostility=np.array([5.0]))
         p = p_war_north(trust=3 / 15)
     elif term == "talks_off":
-        talks_per_replication(k).state.talks.active[:] = False
+        k.state.talks.active[:] = False
         p = p_war_north(talks_off=True)
     elif term == "support":
         parties.support[NORTH] = 0.8
@@ -125,7 +118,7 @@ def test_each_open_war_term_moves_the_boundary(term):
 
 
 def test_talks_are_not_off_under_an_agreement():
-    k = talks_per_replication(kernel(2, day=4))
+    k = kernel(2, day=4)
     k.state.talks.active[:] = False
     k.state.talks.agreement[:] = [False, True]
     p_off, p_on = p_war_north(talks_off=True), p_war_north()
@@ -148,7 +141,7 @@ def test_open_war_weights_are_the_open_war_block_s_own():
     """Weights unlike the strike block's and the defaults: each must reach the decision."""
     weights = {"casualty_elasticity": 1.7, "strikes_suffered_weight": 0.9, "distrust_weight": 2.2,
                "talks_failed_boost": 0.6, "support_weight": -1.0}
-    k = talks_per_replication(kernel(2, {"actors": {"north": {"open_war": weights}}}, day=4))
+    k = kernel(2, {"actors": {"north": {"open_war": weights}}}, day=4)
     parties = k.state.parties
     parties.pressure[NORTH] = 0.8
     parties.hits_30d[NORTH] = 3

@@ -16,10 +16,7 @@ import math
 import numpy as np
 import pytest
 
-import handbuilt
-from handbuilt import NORTH, GivenUniforms
-from sim.model.parameters import ParameterSampler, build_parameters
-from sim.model.state import Topology, initial_state
+from handbuilt import NORTH, GivenUniforms, kernel
 from sim.model.streams import parameter_uniforms
 from sim.model.submodels import mediation
 
@@ -27,18 +24,6 @@ RTOL = 1e-12
 BELOW, ABOVE = 1.0 - 1e-9, 1.0 + 1e-9
 SECOND = {"actors": {"envoy": {"role": "mediator", "name": "Envoy", "leverage": 0.2, "monitoring": 0.5,
                                "last_ditch": {"restart_prob": 0.8, "restart_delay_days": 9}}}}
-
-
-def kernel(n_replications=3, changes=None, day=1):
-    """The hand-built kernel, its state started from the per-replication schedule (C, R)."""
-    spec = handbuilt.scenario(changes)
-    sampler = ParameterSampler(0, np.arange(n_replications))
-    topology = Topology.from_scenario(spec)
-    parameters = build_parameters(spec, sampler)
-    state = initial_state(spec, topology, parameters, parameters.schedule.days, sampler)
-    state.day = day
-    state.trust.advance(day)
-    return handbuilt.Kernel(state, parameters, topology, parameters.schedule.days)
 
 
 def wait_days(u, mean):

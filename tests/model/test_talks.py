@@ -28,10 +28,7 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-import handbuilt
-from handbuilt import BROKER_ACTOR, NORTH, SOUTH, GivenUniforms
-from sim.model.parameters import ParameterSampler, build_parameters
-from sim.model.state import Topology, initial_state
+from handbuilt import BROKER_ACTOR, NORTH, SOUTH, GivenUniforms, kernel
 from sim.model.streams import parameter_uniforms
 from sim.model.submodels import talks
 
@@ -40,18 +37,6 @@ BELOW, ABOVE = 1.0 - 1e-9, 1.0 + 1e-9
 DAY = 3
 TALKS_COLLAPSE = 5
 """Event code of a collapse in the escalation chain."""
-
-
-def kernel(n_replications=3, changes=None, day=1):
-    """The hand-built kernel, its state started from the per-replication schedule (C, R)."""
-    spec = handbuilt.scenario(changes)
-    sampler = ParameterSampler(0, np.arange(n_replications))
-    topology = Topology.from_scenario(spec)
-    parameters = build_parameters(spec, sampler)
-    state = initial_state(spec, topology, parameters, parameters.schedule.days, sampler)
-    state.day = day
-    state.trust.advance(day)
-    return handbuilt.Kernel(state, parameters, topology, parameters.schedule.days)
 
 
 def logistic(x):
