@@ -24,6 +24,13 @@ def columns_are_unambiguous(n: int, topology: Any, parameters: Any) -> bool:
     return n not in other
 
 
+def at_columns(x: Any, cols: np.ndarray | None) -> Any:
+    """``x[..., cols]`` for an array over replications; scalars and one-column arrays (A, 1) as they are."""
+    if cols is None or np.ndim(x) == 0 or np.shape(x)[-1] == 1:
+        return x
+    return x[..., cols]
+
+
 def take_columns(obj: Any, cols: np.ndarray, n: int) -> Any:
     """A copy of ``obj`` (dataclasses, dicts, lists, trust ledgers, arrays) with every array over n replications
     restricted to ``cols``; everything else shared."""

@@ -37,7 +37,7 @@ from ..draws import exponential_days, logistic, logit
 from ..scatter import add_at
 from ..parameters import Parameters
 from ..state import State, Topology
-from ..columns import ColumnUniforms, columns_are_unambiguous, put_columns, take_columns
+from ..columns import ColumnUniforms, at_columns, columns_are_unambiguous, put_columns, take_columns
 from ..streams import Streams
 from . import mediation
 from .armed_groups import crackdown_cost
@@ -317,25 +317,21 @@ class Table:
     inducements: np.ndarray
 
 
-def columns(x: Any, cols: np.ndarray | None) -> Any:
-    """``x[..., cols]`` for an array over replications; scalars and one-column arrays (A, 1) as they are."""
-    if cols is None or np.ndim(x) == 0 or np.shape(x)[-1] == 1:
-        return x
-    return x[..., cols]
-
-
 def valuation(state: State, parameters: Parameters, topology: Topology, instructed: np.ndarray, shaped: Mediation,
-              now: mediation.Presence) -> tuple[Callable[..., np.ndarray], np.ndarray, np.ndarray]:
+              now: mediation.Presence, host_cost: np.ndarray | None = None
+              ) -> tuple[Callable[..., np.ndarray], np.ndarray, np.ndarray]:
     """How the parties value offers at this round: (value of an offer, reservation, inducements).
 
     value = u - crackdown cost + inducements - (1 - trust) sucker cost (1 - monitoring)
     + manipulation_weight x manipulation + new-venue bonus, judged from the delegations' positions
-    ``instructed`` (P, K, R). The value function takes an offer (K, R) and returns (P, R); given
+    ``instructed`` (P, K, R); ``host_cost`` is :func:`crackdown_costs`, computed here if not given. The value
+    function takes an offer (K, R) and returns (P, R); given
     ``cols``, it takes an offer for those replications only, (K, len(cols)).
     """
     talks, parties, pp, tp, mp = state.talks, state.parties, parameters.parties, parameters.talks, parameters.mediators
     # A host that must crack down on an aligned group pays for it, and the formulator knows it.
-    host_cost = crackdown_costs(parameters, topology, state.n_replications)
+    if host_cost is None:
+        host_cost = crackdown_costs(parameters, topology, state.n_replications)
     actor = topology.party_actor
     inducements = mediation.inducement_value(now.engaged, mp.inducement.value,
                                              mediation.inducement_scale(pp.priorities, mp.inducement_issue))
@@ -346,10 +342,11 @@ def valuation(state: State, parameters: Parameters, topology: Topology, instruct
     reservation = reservation_value(pp.strength_share, pp.core.war_cost, tolerance)
 
     def value_of(offer: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
-        utility = (deal_utility(offer, columns(instructed, cols), pp.priorities)
-                   - (columns(host_cost, cols) * offer[None]).sum(axis=1))
-        return expected_deal_value(utility + columns(inducements, cols), columns(trust, cols),
-                                   columns(pp.core.sucker_cost, cols), columns(now.monitoring, cols)) + columns(extra, cols)
+        utility = (deal_utility(offer, at_columns(instructed, cols), pp.priorities)
+                   - (at_columns(host_cost, cols) * offer[None]).sum(axis=1))
+        value = expected_deal_value(utility + at_columns(inducements, cols), at_columns(trust, cols),
+                                    at_columns(pp.core.sucker_cost, cols), at_columns(now.monitoring, cols))
+        return value + at_columns(extra, cols)
 
     return value_of, reservation, inducements
 
@@ -363,15 +360,15 @@ def round_offer(state: State, parameters: Parameters, topology: Topology, instru
     only where a round is ``held`` (R,) (everywhere if None); elsewhere the offer
     is the compromise, which no one uses.
     """
-    value_of, reservation, inducements = valuation(state, parameters, topology, instructed, shaped, now)
-    pp = parameters.parties
-    weights = stakes(pp.priorities, crackdown_costs(parameters, topology, state.n_replications))
+    host_cost = crackdown_costs(parameters, topology, state.n_replications)
+    value_of, reservation, inducements = valuation(state, parameters, topology, instructed, shaped, now, host_cost)
+    weights = stakes(parameters.parties.priorities, host_cost)
     compromise = proposal(instructed, weights, shaped.bias, shaped.formulation)
     cols = None if held is None or held.all() else np.flatnonzero(held)
     balanced = compromise.copy()
     balanced[:, cols if cols is not None else slice(None)] = balanced_offer(
-        columns(instructed, cols), columns(weights, cols), columns(shaped.formulation, cols),
-        lambda offer, which: value_of(offer, which if cols is None else cols[which]), columns(reservation, cols))
+        at_columns(instructed, cols), at_columns(weights, cols), at_columns(shaped.formulation, cols),
+        lambda offer, which: value_of(offer, which if cols is None else cols[which]), at_columns(reservation, cols))
     offer = compromise + shaped.formulation * (balanced - compromise)
     return Table(offer=offer, value=value_of(offer), reservation=reservation, inducements=inducements)
 
